@@ -1,0 +1,119 @@
+package io.revisor.storage.resource;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Kubernetes storage semantics for JSON objects, keeping every version.
+ *
+ * <p>Resource versions are the backend's revisions: global, gapless and in commit order. Objects are stored without
+ * {@code metadata.resourceVersion}; every object returned has it filled in. Every mutation is exactly one
+ * compare-and-swap transaction on the object's current key that also writes its history and trash entries, so a
+ * reader never sees half a change. Setting {@code uid} and {@code creationTimestamp} is the caller's job.
+ *
+ * <p>Thread-safe. Methods return at once; stages complete on backend threads. Every failure is a
+ * {@link StorageException} (possibly wrapped in a {@link java.util.concurrent.CompletionException}); use
+ * {@link StorageException#from(Throwable)} to unwrap.
+ */
+public interface ResourceStore extends AutoCloseable {
+  /**
+   * Creates an object.
+   *
+   * @param json the object; a {@code metadata.resourceVersion} in it is ignored
+   * @return the stored object with its new resourceVersion
+   * @throws StorageException ALREADY_EXISTS if the name is taken, TOO_LARGE, INVALID if {@code json} is not a JSON
+   *     object
+   */
+  CompletionStage<StoredObject> create(ObjectKey key, byte[] json, Actor actor);
+
+  /**
+   * Reads an object.
+   *
+   * @param revision 0 for the latest version (a consistent read), otherwise the version that was current at
+   *     exactly that revision, answered from the history keys when the backend has compacted it
+   * @throws StorageException NOT_FOUND (also when the object did not exist at {@code revision}), FUTURE_REVISION,
+   *     COMPACTED when the revision predates the retained history
+   */
+  CompletionStage<StoredObject> get(ObjectKey key, long revision);
+
+  /**
+   * Guaranteed update: reads the current object, checks {@code preconditions}, applies {@code update} and writes
+   * the result with a compare-and-swap; on a concurrent change it re-reads and tries again. A result equal to the
+   * current object writes nothing and returns the current object unchanged.
+   *
+   * @throws StorageException NOT_FOUND, CONFLICT when a precondition fails, TOO_LARGE, or whatever
+   *     {@code update} throws
+   */
+  CompletionStage<StoredObject> update(
+      ObjectKey key, Preconditions preconditions, UpdateFunction update, Actor actor);
+
+  /**
+   * Deletes an object, recording its last state in history and trash.
+   *
+   * @param check runs on the freshest state before every attempt; throwing aborts the delete (null: no check)
+   * @return the last state, with resourceVersion = the deletion revision
+   * @throws StorageException NOT_FOUND, CONFLICT when a precondition fails
+   */
+  CompletionStage<StoredObject> delete(
+      ObjectKey key, Preconditions preconditions, java.util.function.Consumer<StoredObject> check, Actor actor);
+
+  /**
+   * Lists objects of {@code type}, one page at a time. Every page of one list is read at the first page's revision;
+   * a token whose revision the backend has compacted is still answered exactly from the history keys.
+   *
+   * @throws StorageException INVALID for a malformed or tampered continue token, FUTURE_REVISION, COMPACTED when
+   *     the revision predates the retained history
+   */
+  CompletionStage<ListResult> list(ResourceType type, ListOptions options);
+
+  /**
+   * Watches objects of {@code type}. Changes arrive in revision order; DELETED events carry the deletion revision.
+   * The returned watch is already running; failures (for example a compacted start revision) arrive as
+   * {@link ResourceWatchListener#onClose(StorageException)}.
+   */
+  ResourceWatch watch(ResourceType type, WatchOptions options, ResourceWatchListener listener);
+
+  /**
+   * Every recorded change of one object (across deletions and re-creations of the name), newest first.
+   *
+   * @param limit at most this many entries (0 = all)
+   * @param continueToken the previous page's token, or null
+   */
+  CompletionStage<HistoryPage> history(ObjectKey key, long limit, String continueToken);
+
+  /**
+   * Deleted objects of {@code type} that have not been restored or re-created, in key order.
+   *
+   * @param namespace one namespace, or null for all
+   */
+  CompletionStage<TrashPage> trash(ResourceType type, String namespace, long limit, String continueToken);
+
+  /**
+   * Brings back a version as a new write. When the object is deleted, it is re-created (from the trash when
+   * {@code fromRevision} is 0); when it exists, it is rolled back to the version current at {@code fromRevision}.
+   * Nothing is overwritten silently: a name taken again fails with ALREADY_EXISTS, a change since
+   * {@code expected.resourceVersion()} with CONFLICT.
+   *
+   * @param fromRevision the revision whose version to bring back; 0 = the last state before the deletion
+   * @param expected preconditions on the current object (its resourceVersion; ignored when the object is deleted)
+   * @return the restored object with its new resourceVersion
+   * @throws StorageException NOT_FOUND when there is no such version or nothing in the trash
+   */
+  CompletionStage<StoredObject> restore(
+      ObjectKey key, long fromRevision, Preconditions expected, RestoreFunction prepare, Actor actor);
+
+  /**
+   * Live object counts and the latest change per namespace, exact and without scanning history.
+   *
+   * @param type one resource type, or null for all types that ever had an object
+   * @param namespace one namespace, or null for all
+   */
+  CompletionStage<List<ResourceStats>> stats(ResourceType type, String namespace);
+
+  /** The store's current revision. */
+  CompletionStage<Long> currentRevision();
+
+  /** Stops background work and ends open watches; does not close the {@link io.revisor.storage.kv.KvStore}. */
+  @Override
+  void close();
+}

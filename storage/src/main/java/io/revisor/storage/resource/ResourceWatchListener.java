@@ -1,0 +1,17 @@
+package io.revisor.storage.resource;
+
+/**
+ * Receives a {@link ResourceWatch}'s events. Calls for one watch never overlap and follow revision order (initial
+ * events excepted, which are in key order); they run on a store thread and must not block for long: a listener that
+ * falls {@code maxQueuedEvents} behind is ended with {@link StorageErrorCode#TOO_SLOW} so it never holds up others.
+ */
+public interface ResourceWatchListener {
+  void onEvent(WatchEvent event);
+
+  /**
+   * The watch ended and delivers nothing more. {@code error} is null after {@link ResourceWatch#close()}; otherwise
+   * {@link StorageErrorCode#COMPACTED} (the start revision is too old: Kubernetes answers 410 Expired),
+   * {@link StorageErrorCode#TOO_SLOW}, or {@link StorageErrorCode#UNAVAILABLE} when the store closed.
+   */
+  void onClose(StorageException error);
+}

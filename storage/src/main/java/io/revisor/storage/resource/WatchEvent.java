@@ -1,0 +1,27 @@
+package io.revisor.storage.resource;
+
+/**
+ * One event of a {@link ResourceWatch}.
+ *
+ * @param type what happened
+ * @param object ADDED/MODIFIED: the new state; DELETED: the last state with resourceVersion = the deletion
+ *     revision (or, when the object stopped matching the selector, the new content); BOOKMARK: null
+ * @param resourceVersion the event's revision; for a BOOKMARK every change up to it has been delivered
+ * @param initialEventsEnd whether this BOOKMARK marks the end of the initial events
+ */
+public record WatchEvent(Type type, StoredObject object, long resourceVersion, boolean initialEventsEnd) {
+  public enum Type {
+    ADDED,
+    MODIFIED,
+    DELETED,
+    BOOKMARK
+  }
+
+  static WatchEvent of(Type type, StoredObject object) {
+    return new WatchEvent(type, object, object.resourceVersion(), false);
+  }
+
+  static WatchEvent bookmark(long revision, boolean initialEventsEnd) {
+    return new WatchEvent(Type.BOOKMARK, null, revision, initialEventsEnd);
+  }
+}
