@@ -163,8 +163,12 @@ final class KeyLayout {
 
   // ---- trash, stats, chunks, meta
 
+  String trashTypePrefix(ResourceType type) {
+    return prefix + "/trash/" + typePath(type);
+  }
+
   String trashPrefix(ResourceType type, String namespace) {
-    return prefix + "/trash/" + typePath(type) + scopePath(type, namespace);
+    return trashTypePrefix(type) + scopePath(type, namespace);
   }
 
   String trash(ObjectKey key) {

@@ -17,6 +17,14 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ResourceStore extends AutoCloseable {
   /**
+   * A store on {@code kv}. It does not own {@code kv}: closing the store leaves it open. Background maintenance
+   * (compaction, retention, chunk collection) is separate: see {@code Maintenance}.
+   */
+  static ResourceStore open(io.revisor.storage.kv.KvStore kv, ResourceStoreOptions options) {
+    return new KvResourceStore(kv, options);
+  }
+
+  /**
    * Creates an object.
    *
    * @param json the object; a {@code metadata.resourceVersion} in it is ignored

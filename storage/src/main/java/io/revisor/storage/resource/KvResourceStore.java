@@ -1,0 +1,626 @@
+package io.revisor.storage.resource;
+
+import io.revisor.storage.kv.Compare;
+import io.revisor.storage.kv.KeyRange;
+import io.revisor.storage.kv.KeyValue;
+import io.revisor.storage.kv.KvErrorCode;
+import io.revisor.storage.kv.KvOp;
+import io.revisor.storage.kv.KvStore;
+import io.revisor.storage.kv.RangeRequest;
+import io.revisor.storage.kv.RangeResult;
+import io.revisor.storage.kv.TxnRequest;
+import io.revisor.storage.kv.TxnResult;
+import io.revisor.storage.selection.ObjectPredicate;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The {@link ResourceStore} on a {@link KvStore}. Every mutation is one transaction guarded by the current key's
+ * mod revision; history and trash keys are written in that same transaction. Reads below the backend's compaction
+ * are answered by {@link TimeTravel} from the history keys.
+ */
+final class KvResourceStore implements ResourceStore {
+  private static final byte[] EMPTY = new byte[0];
+  private static final String TOKEN_KEY = "continue-token-key";
+
+  private final KvStore kv;
+  private final KeyLayout keys;
+  private final ResourceStoreOptions options;
+  private final ChunkStore chunks;
+  private final TimeTravel timeTravel;
+  private final ExecutorService dispatch;
+  private final ScheduledExecutorService scheduler;
+  private final Set<WatchSession> watches = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile CompletableFuture<ContinueTokens> tokens;
+
+  KvResourceStore(KvStore kv, ResourceStoreOptions options) {
+    this.kv = kv;
+    this.options = options;
+    this.keys = new KeyLayout(options.keyPrefix());
+    this.chunks = new ChunkStore(kv, keys, options.inlineLimit(), options.chunkSize());
+    this.timeTravel = new TimeTravel(kv, keys, this);
+    AtomicInteger threads = new AtomicInteger();
+    this.dispatch = Executors.newCachedThreadPool(r -> daemon(r, "revisor-watch-" + threads.incrementAndGet()));
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "revisor-store-timer"));
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  KeyLayout keys() {
+    return keys;
+  }
+
+  ResourceStoreOptions options() {
+    return options;
+  }
+
+  // ---------------------------------------------------------------------------------------------- decoding
+
+  /** The object stored in {@code kv} (current or history value) with its resourceVersion set to {@code rv}. */
+  CompletableFuture<StoredObject> object(ObjectKey key, KeyValue kv, long rv) {
+    Envelope envelope = Envelope.decode(kv.key(), kv.value());
+    return chunks.read(kv.key(), envelope.body())
+        .thenApply(body -> new StoredObject(key, ObjectJson.withResourceVersion(body, rv), rv));
+  }
+
+  CompletableFuture<byte[]> body(String kvKey, Envelope envelope) {
+    return chunks.read(kvKey, envelope.body());
+  }
+
+  private Envelope newVersion(Action action, Actor actor, Envelope.Body body) {
+    return new Envelope(action, actor.user(), options.clock().millis(), 0, null, body);
+  }
+
+  private Envelope.Ending ending(Action action, Actor actor) {
+    return new Envelope.Ending(action, actor.user(), options.clock().millis());
+  }
+
+  private byte[] normalized(ObjectKey key, byte[] json) {
+    byte[] body = ObjectJson.normalize(key, json);
+    if (body.length > options.maxObjectBytes()) {
+      throw new StorageException(StorageErrorCode.TOO_LARGE,
+          key.describe() + " is " + body.length + " bytes, more than the limit of " + options.maxObjectBytes());
+    }
+    return body;
+  }
+
+  private CompletableFuture<KeyValue> readCurrent(ObjectKey key) {
+    return Futures.of(kv.get(keys.current(key)));
+  }
+
+  // ---------------------------------------------------------------------------------------------- create
+
+  @Override
+  public CompletionStage<StoredObject> create(ObjectKey key, byte[] json, Actor actor) {
+    return Futures.translated(Futures.call(() -> {
+      byte[] body = normalized(key, json);
+      return chunks.prepare(body).thenCompose(prepared -> createAttempt(key, body, prepared, actor, 1));
+    }));
+  }
+
+  private CompletableFuture<StoredObject> createAttempt(
+      ObjectKey key, byte[] body, ChunkStore.Prepared prepared, Actor actor, int attempt) {
+    String current = keys.current(key);
+    List<Compare> compares = new ArrayList<>();
+    compares.add(Compare.absent(current));
+    compares.addAll(prepared.guards());
+    Envelope envelope = newVersion(Action.CREATED, actor, prepared.body());
+    TxnRequest txn = new TxnRequest(
+        compares,
+        List.of(KvOp.put(current, envelope.encode()), KvOp.delete(keys.trash(key)), KvOp.put(keys.stats(key), EMPTY)),
+        List.of(KvOp.get(current)));
+    return Futures.of(kv.txn(txn)).thenCompose(result -> {
+      if (result.succeeded()) {
+        long rv = result.revision();
+        return CompletableFuture.completedFuture(
+            new StoredObject(key, ObjectJson.withResourceVersion(body, rv), rv));
+      }
+      KeyValue existing = result.range(0).first();
+      if (existing != null) {
+        throw StorageException.alreadyExists(key, existing.modRevision());
+      }
+      // A chunk guard failed: the collector removed a chunk we wrote. Write the chunks again.
+      checkAttempts(key, attempt);
+      return chunks.prepare(body).thenCompose(again -> createAttempt(key, body, again, actor, attempt + 1));
+    });
+  }
+
+  private void checkAttempts(ObjectKey key, int attempt) {
+    if (attempt >= options.maxUpdateAttempts()) {
+      throw new StorageException(StorageErrorCode.CONFLICT,
+          "Operation cannot be fulfilled on " + key.describe() + ": too many concurrent changes, try again");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- get
+
+  @Override
+  public CompletionStage<StoredObject> get(ObjectKey key, long revision) {
+    return Futures.translated(Futures.call(() -> {
+      if (revision == 0) {
+        return readCurrent(key).thenCompose(current -> {
+          if (current == null) {
+            throw StorageException.notFound(key);
+          }
+          return object(key, current, current.modRevision());
+        });
+      }
+      RangeRequest at = RangeRequest.key(keys.current(key)).atRevision(revision);
+      return Futures.of(kv.range(at)).handle((range, error) -> {
+        if (error == null) {
+          KeyValue version = range.first();
+          if (version == null) {
+            throw StorageException.notFound(key);
+          }
+          return object(key, version, version.modRevision());
+        }
+        if (StorageException.isKv(error, KvErrorCode.COMPACTED)) {
+          return timeTravel.versionAt(key, revision);
+        }
+        throw StorageException.from(error);
+      }).thenCompose(stage -> stage);
+    }));
+  }
+
+  // ---------------------------------------------------------------------------------------------- update
+
+  @Override
+  public CompletionStage<StoredObject> update(
+      ObjectKey key, Preconditions preconditions, UpdateFunction update, Actor actor) {
+    return Futures.translated(Futures.call(() -> readCurrent(key)
+        .thenCompose(current -> updateAttempt(key, current, preconditions, update, actor, 1))));
+  }
+
+  private CompletableFuture<StoredObject> updateAttempt(
+      ObjectKey key, KeyValue current, Preconditions preconditions, UpdateFunction update, Actor actor,
+      int attempt) {
+    if (current == null) {
+      throw StorageException.notFound(key);
+    }
+    Envelope envelope = Envelope.decode(current.key(), current.value());
+    return body(current.key(), envelope).thenCompose(currentBody -> {
+      long rv = current.modRevision();
+      StoredObject existing = new StoredObject(key, ObjectJson.withResourceVersion(currentBody, rv), rv);
+      checkPreconditions(key, preconditions, currentBody, rv);
+      byte[] next = normalized(key, update.apply(existing));
+      if (Arrays.equals(next, currentBody)) {
+        return CompletableFuture.completedFuture(existing);
+      }
+      return chunks.prepare(next).thenCompose(prepared -> {
+        String currentKey = keys.current(key);
+        List<Compare> compares = new ArrayList<>();
+        compares.add(Compare.modRevisionIs(currentKey, rv));
+        compares.addAll(prepared.guards());
+        TxnRequest txn = new TxnRequest(
+            compares,
+            List.of(
+                KvOp.put(currentKey, newVersion(Action.UPDATED, actor, prepared.body()).encode()),
+                KvOp.put(keys.history(key, rv), envelope.endedBy(ending(Action.UPDATED, actor)).encode()),
+                KvOp.put(keys.stats(key), EMPTY)),
+            List.of(KvOp.get(currentKey)));
+        return Futures.of(kv.txn(txn)).thenCompose(result -> {
+          if (result.succeeded()) {
+            long newRv = result.revision();
+            return CompletableFuture.completedFuture(
+                new StoredObject(key, ObjectJson.withResourceVersion(next, newRv), newRv));
+          }
+          checkAttempts(key, attempt);
+          return updateAttempt(key, result.range(0).first(), preconditions, update, actor, attempt + 1);
+        });
+      });
+    });
+  }
+
+  private static void checkPreconditions(ObjectKey key, Preconditions preconditions, byte[] body, long rv) {
+    if (preconditions.uid() != null) {
+      String uid = ObjectJson.uid(body);
+      if (!preconditions.uid().equals(uid)) {
+        throw new StorageException(StorageErrorCode.CONFLICT,
+            "Precondition failed: UID in precondition: " + preconditions.uid() + ", UID in object meta: "
+                + (uid == null ? "" : uid), rv, null);
+      }
+    }
+    if (preconditions.resourceVersion() != 0 && preconditions.resourceVersion() != rv) {
+      throw new StorageException(StorageErrorCode.CONFLICT,
+          "Operation cannot be fulfilled on " + key.describe()
+              + ": the object has been modified; please apply your changes to the latest version and try again",
+          rv, null);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- delete
+
+  @Override
+  public CompletionStage<StoredObject> delete(
+      ObjectKey key, Preconditions preconditions, Consumer<StoredObject> check, Actor actor) {
+    return Futures.translated(Futures.call(() -> readCurrent(key)
+        .thenCompose(current -> deleteAttempt(key, current, preconditions, check, actor, 1))));
+  }
+
+  private CompletableFuture<StoredObject> deleteAttempt(
+      ObjectKey key, KeyValue current, Preconditions preconditions, Consumer<StoredObject> check, Actor actor,
+      int attempt) {
+    if (current == null) {
+      throw StorageException.notFound(key);
+    }
+    Envelope envelope = Envelope.decode(current.key(), current.value());
+    return body(current.key(), envelope).thenCompose(currentBody -> {
+      long rv = current.modRevision();
+      checkPreconditions(key, preconditions, currentBody, rv);
+      if (check != null) {
+        check.accept(new StoredObject(key, ObjectJson.withResourceVersion(currentBody, rv), rv));
+      }
+      String currentKey = keys.current(key);
+      Envelope ended = envelope.endedBy(ending(Action.DELETED, actor));
+      TxnRequest txn = new TxnRequest(
+          List.of(Compare.modRevisionIs(currentKey, rv)),
+          List.of(
+              KvOp.delete(currentKey),
+              KvOp.put(keys.history(key, rv), ended.encode()),
+              KvOp.put(keys.trash(key), ended.withRevision(rv).encode()),
+              KvOp.put(keys.stats(key), EMPTY)),
+          List.of(KvOp.get(currentKey)));
+      return Futures.of(kv.txn(txn)).thenCompose(result -> {
+        if (result.succeeded()) {
+          long deletedAt = result.revision();
+          return CompletableFuture.completedFuture(
+              new StoredObject(key, ObjectJson.withResourceVersion(currentBody, deletedAt), deletedAt));
+        }
+        checkAttempts(key, attempt);
+        return deleteAttempt(key, result.range(0).first(), preconditions, check, actor, attempt + 1);
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------- list
+
+  /** The continue-token codec, created on first use from a key shared by all replicas through the store. */
+  CompletableFuture<ContinueTokens> tokens() {
+    CompletableFuture<ContinueTokens> t = tokens;
+    if (t != null && !t.isCompletedExceptionally()) {
+      return t;
+    }
+    String metaKey = keys.meta(TOKEN_KEY);
+    byte[] fresh = new byte[32];
+    new SecureRandom().nextBytes(fresh);
+    TxnRequest createIfAbsent = new TxnRequest(
+        List.of(Compare.absent(metaKey)), List.of(KvOp.put(metaKey, fresh)), List.of(KvOp.get(metaKey)));
+    t = Futures.of(kv.txn(createIfAbsent)).thenApply(result ->
+        new ContinueTokens(result.succeeded() ? fresh : result.range(0).first().value()));
+    tokens = t;
+    return t;
+  }
+
+  /** The part of a current key after the type prefix: {@code ns/name}. */
+  String relative(ResourceType type, String currentKey) {
+    return currentKey.substring(keys.typePrefix(type).length());
+  }
+
+  static String scope(ResourceType type, String namespace) {
+    if (!type.namespaced()) {
+      return KeyLayout.CLUSTER_SEGMENT + "/";
+    }
+    return namespace == null || namespace.isEmpty() ? "" : namespace + "/";
+  }
+
+  @Override
+  public CompletionStage<ListResult> list(ResourceType type, ListOptions options) {
+    return Futures.translated(Futures.call(() -> {
+      String namespace = type.namespaced() ? options.namespace() : null;
+      String scope = scope(type, namespace);
+      String prefix = keys.currentPrefix(type, namespace);
+      if (options.continueToken() == null) {
+        return list(type, options, prefix, prefix, options.revision());
+      }
+      return tokens().thenCompose(codec -> {
+        ContinueTokens.Position position =
+            codec.decode(ContinueTokens.Kind.LIST, options.continueToken(), scope);
+        return list(type, options, prefix, keys.typePrefix(type) + position.start(), position.revision());
+      });
+    }));
+  }
+
+  private CompletableFuture<ListResult> list(
+      ResourceType type, ListOptions options, String prefix, String start, long revision) {
+    String single = options.predicate().singleName();
+    KeyRange range = KeyRange.prefix(prefix).from(start);
+    if (single != null && options.namespace() != null || single != null && !type.namespaced()) {
+      String key = prefix + single;
+      range = Keys.inRange(key, start) ? KeyRange.single(key) : KeyRange.prefix(prefix).from(start).until(start);
+    }
+    Page page = new Page(type, options, range, revision);
+    return page.next().handle((result, error) -> {
+      if (error == null) {
+        return CompletableFuture.completedFuture(result);
+      }
+      if (revision != 0 && StorageException.isKv(error, KvErrorCode.COMPACTED)) {
+        return timeTravel.listAt(type, options, prefix, start, revision);
+      }
+      return Futures.<ListResult>failed(StorageException.from(error));
+    }).thenCompose(stage -> stage);
+  }
+
+  /** Small key helpers that read better at the call site. */
+  private static final class Keys {
+    static boolean inRange(String key, String start) {
+      return io.revisor.storage.kv.Keys.compare(key, start) >= 0;
+    }
+  }
+
+  /** One page of a list: reads batches at one revision until the page is full or the range is exhausted. */
+  private final class Page {
+    private final ResourceType type;
+    private final ListOptions options;
+    private final KeyRange range;
+    private final List<StoredObject> items = new ArrayList<>();
+    private final ObjectPredicate predicate;
+    private long revision;
+    private String next;
+
+    Page(ResourceType type, ListOptions options, KeyRange range, long revision) {
+      this.type = type;
+      this.options = options;
+      this.range = range;
+      this.revision = revision;
+      this.predicate = options.predicate();
+      this.next = range.start();
+    }
+
+    CompletableFuture<ListResult> next() {
+      long wanted = options.limit() == 0 ? Long.MAX_VALUE : options.limit() - items.size();
+      // Without a selector every key read is returned, so read exactly what the page still needs.
+      long batch = predicate.isEverything() ? Math.min(wanted, KvResourceStore.this.options.listBatchSize())
+          : KvResourceStore.this.options.listBatchSize();
+      RangeRequest request = RangeRequest.of(range.from(next)).withLimit(batch).atRevision(revision);
+      return Futures.of(kv.range(request)).thenCompose(result -> {
+        if (revision == 0) {
+          revision = result.headerRevision();
+        }
+        return decode(result.kvs()).thenCompose(decoded -> {
+          for (int i = 0; i < decoded.size(); i++) {
+            StoredObject object = decoded.get(i);
+            if (object != null) {
+              items.add(object);
+            }
+            next = result.kvs().get(i).key() + "\0";
+            if (options.limit() > 0 && items.size() == options.limit()) {
+              boolean more = i < decoded.size() - 1 || result.more();
+              long remaining = result.count() - (i + 1);
+              return finish(more, remaining);
+            }
+          }
+          if (result.more()) {
+            return next();
+          }
+          return finish(false, 0);
+        });
+      });
+    }
+
+    /** Decodes a batch: the matching objects, null where the predicate does not match. */
+    private CompletableFuture<List<StoredObject>> decode(List<KeyValue> batch) {
+      List<CompletableFuture<StoredObject>> objects = new ArrayList<>(batch.size());
+      for (KeyValue kv : batch) {
+        ObjectKey key = keys.parseCurrent(type, kv.key());
+        if (key == null) {
+          objects.add(Futures.failed(StorageException.internal("unexpected key " + kv.key(), null)));
+          continue;
+        }
+        Envelope envelope = Envelope.decode(kv.key(), kv.value());
+        objects.add(body(kv.key(), envelope).thenApply(body -> ObjectJson.matches(key, body, predicate)
+            ? new StoredObject(key, ObjectJson.withResourceVersion(body, kv.modRevision()), kv.modRevision())
+            : null));
+      }
+      return Futures.all(objects);
+    }
+
+    private CompletableFuture<ListResult> finish(boolean more, long remaining) {
+      if (!more) {
+        return CompletableFuture.completedFuture(new ListResult(items, revision, null, null));
+      }
+      Long remainingItemCount = predicate.isEverything() ? remaining : null;
+      return tokens().thenApply(codec -> new ListResult(
+          items, revision,
+          codec.encode(ContinueTokens.Kind.LIST, revision, relative(type, next)),
+          remainingItemCount));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- watch
+
+  @Override
+  public ResourceWatch watch(ResourceType type, WatchOptions options, ResourceWatchListener listener) {
+    WatchSession session = new WatchSession(this, kv, type, options, listener, dispatch, scheduler, watches::remove);
+    watches.add(session);
+    if (closed.get()) {
+      session.fail(new StorageException(StorageErrorCode.UNAVAILABLE, "store closed"));
+    } else {
+      session.start();
+    }
+    return session;
+  }
+
+  // ---------------------------------------------------------------------------------------------- history & trash
+
+  @Override
+  public CompletionStage<HistoryPage> history(ObjectKey key, long limit, String continueToken) {
+    return Futures.translated(Futures.call(() -> timeTravel.history(key, limit, continueToken)));
+  }
+
+  @Override
+  public CompletionStage<TrashPage> trash(ResourceType type, String namespace, long limit, String continueToken) {
+    return Futures.translated(Futures.call(() -> timeTravel.trash(type, namespace, limit, continueToken)));
+  }
+
+  // ---------------------------------------------------------------------------------------------- restore
+
+  @Override
+  public CompletionStage<StoredObject> restore(
+      ObjectKey key, long fromRevision, Preconditions expected, RestoreFunction prepare, Actor actor) {
+    return Futures.translated(Futures.call(() -> restoreAttempt(key, fromRevision, expected, prepare, actor, 1)));
+  }
+
+  private CompletableFuture<StoredObject> restoreAttempt(
+      ObjectKey key, long fromRevision, Preconditions expected, RestoreFunction prepare, Actor actor, int attempt) {
+    String currentKey = keys.current(key);
+    String trashKey = keys.trash(key);
+    RangeRequest currentRead = RangeRequest.key(currentKey);
+    return Futures.of(kv.range(currentRead)).thenCompose(currentRange -> {
+      KeyValue current = currentRange.first();
+      if (current != null && fromRevision == 0) {
+        throw StorageException.alreadyExists(key, current.modRevision());
+      }
+      CompletableFuture<StoredObject> currentObject = current == null
+          ? CompletableFuture.completedFuture(null)
+          : object(key, current, current.modRevision());
+      CompletableFuture<Source> source = fromRevision == 0
+          ? trashSource(key)
+          : get(key, fromRevision).toCompletableFuture().thenApply(s -> new Source(s, null));
+      return currentObject.thenCombine(source, (now, from) -> new Object[] {now, from})
+          .thenCompose(pair -> {
+            StoredObject now = (StoredObject) pair[0];
+            Source from = (Source) pair[1];
+            if (now != null) {
+              checkPreconditions(key, expected, now.json(), now.resourceVersion());
+            }
+            byte[] body = normalized(key, prepare.apply(from.object(), now));
+            return chunks.prepare(body).thenCompose(prepared -> {
+              List<Compare> compares = new ArrayList<>(prepared.guards());
+              List<KvOp> success = new ArrayList<>();
+              success.add(KvOp.put(currentKey, newVersion(Action.RESTORED, actor, prepared.body()).encode()));
+              if (current == null) {
+                compares.add(Compare.absent(currentKey));
+                if (from.trash() != null) {
+                  compares.add(Compare.modRevisionIs(trashKey, from.trash().modRevision()));
+                }
+                success.add(KvOp.delete(trashKey));
+              } else {
+                compares.add(Compare.modRevisionIs(currentKey, current.modRevision()));
+                Envelope previous = Envelope.decode(current.key(), current.value());
+                success.add(KvOp.put(keys.history(key, current.modRevision()),
+                    previous.endedBy(ending(Action.RESTORED, actor)).encode()));
+              }
+              success.add(KvOp.put(keys.stats(key), EMPTY));
+              TxnRequest txn = new TxnRequest(compares, success, List.of(KvOp.get(currentKey)));
+              return Futures.of(kv.txn(txn)).thenCompose(result -> {
+                if (result.succeeded()) {
+                  long rv = result.revision();
+                  return CompletableFuture.completedFuture(
+                      new StoredObject(key, ObjectJson.withResourceVersion(body, rv), rv));
+                }
+                KeyValue found = result.range(0).first();
+                if (current == null && found != null) {
+                  throw StorageException.alreadyExists(key, found.modRevision());
+                }
+                if (current != null && expected.resourceVersion() != 0) {
+                  long rv = found == null ? 0 : found.modRevision();
+                  throw new StorageException(StorageErrorCode.CONFLICT,
+                      "Operation cannot be fulfilled on " + key.describe()
+                          + ": the object has been modified since resourceVersion " + expected.resourceVersion()
+                          + "; restore not applied", rv, null);
+                }
+                checkAttempts(key, attempt);
+                return restoreAttempt(key, fromRevision, expected, prepare, actor, attempt + 1);
+              });
+            });
+          });
+    });
+  }
+
+  /** What a restore brings back, and the trash entry it consumes (null when restoring from history). */
+  private record Source(StoredObject object, KeyValue trash) {}
+
+  private CompletableFuture<Source> trashSource(ObjectKey key) {
+    return Futures.of(kv.get(keys.trash(key))).thenCompose(trash -> {
+      if (trash == null) {
+        throw new StorageException(StorageErrorCode.NOT_FOUND, key.describe() + " is not in the trash");
+      }
+      Envelope envelope = Envelope.decode(trash.key(), trash.value());
+      return object(key, trash, envelope.revision()).thenApply(o -> new Source(o, trash));
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------- stats
+
+  @Override
+  public CompletionStage<List<ResourceStats>> stats(ResourceType type, String namespace) {
+    return Futures.translated(Futures.call(() -> {
+      RangeRequest markers;
+      if (type == null) {
+        markers = RangeRequest.prefix(keys.statsRoot()).withKeysOnly();
+      } else if (namespace != null || !type.namespaced()) {
+        markers = RangeRequest.key(keys.stats(type.key(namespace, "x"))).withKeysOnly();
+      } else {
+        markers = RangeRequest.prefix(keys.statsPrefix(type)).withKeysOnly();
+      }
+      return Futures.of(kv.range(markers)).thenCompose(found -> countAll(found, type, namespace));
+    }));
+  }
+
+  private CompletableFuture<List<ResourceStats>> countAll(RangeResult markers, ResourceType only, String namespace) {
+    long revision = markers.headerRevision();
+    List<CompletableFuture<ResourceStats>> counts = new ArrayList<>();
+    for (KeyValue marker : markers.kvs()) {
+      String[] parts = marker.key().substring(keys.statsRoot().length()).split("/");
+      if (parts.length != 3) {
+        continue;
+      }
+      boolean namespaced = !parts[2].equals(KeyLayout.CLUSTER_SEGMENT);
+      String group = parts[0].equals(KeyLayout.CORE_GROUP_SEGMENT) ? "" : parts[0];
+      ResourceType type = only != null ? only : new ResourceType(group, parts[1], namespaced);
+      String ns = namespaced ? parts[2] : "";
+      if (namespace != null && namespaced && !namespace.equals(ns)) {
+        continue;
+      }
+      RangeRequest count = RangeRequest.prefix(keys.currentPrefix(type, namespaced ? ns : null))
+          .withCountOnly().atRevision(revision);
+      counts.add(Futures.of(kv.range(count))
+          .thenApply(r -> new ResourceStats(type, ns, r.count(), marker.modRevision())));
+    }
+    return Futures.all(counts);
+  }
+
+  @Override
+  public CompletionStage<Long> currentRevision() {
+    return Futures.translated(Futures.of(kv.currentRevision()));
+  }
+
+  // ---------------------------------------------------------------------------------------------- lifecycle
+
+  boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      for (WatchSession watch : List.copyOf(watches)) {
+        watch.fail(new StorageException(StorageErrorCode.UNAVAILABLE, "store closed"));
+      }
+      scheduler.shutdownNow();
+      dispatch.shutdown();
+    }
+  }
+
+  static Instant instant(long millis) {
+    return Instant.ofEpochMilli(millis);
+  }
+}
