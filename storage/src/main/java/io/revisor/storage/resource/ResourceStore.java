@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionStage;
 public interface ResourceStore extends AutoCloseable {
   /**
    * A store on {@code kv}. It does not own {@code kv}: closing the store leaves it open. Background maintenance
-   * (compaction, retention, chunk collection) is separate: see {@code Maintenance}.
+   * (compaction, retention, chunk collection) is separate: see {@link Maintenance}.
    */
   static ResourceStore open(io.revisor.storage.kv.KvStore kv, ResourceStoreOptions options) {
     return new KvResourceStore(kv, options);
