@@ -19,7 +19,10 @@ public sealed interface KvOp {
     }
   }
 
-  /** Reads inside the transaction, at the transaction's revision (before its own writes). */
+  /**
+   * Reads inside the transaction, at the latest state: as in etcd, it sees the writes of the operations before it
+   * in the same branch (with the transaction's new revision as their mod revision), and none after it.
+   */
   record Range(RangeRequest request) implements KvOp {
     public Range {
       Objects.requireNonNull(request, "request");
