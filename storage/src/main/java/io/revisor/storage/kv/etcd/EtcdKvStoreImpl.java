@@ -134,8 +134,8 @@ final class EtcdKvStoreImpl implements EtcdKvStore {
   @Override
   public CompletionStage<TxnResult> txn(TxnRequest request) {
     Cmp[] cmps = request.compares().stream().map(EtcdKvStoreImpl::toCmp).toArray(Cmp[]::new);
-    Op[] success = toOps(request.success());
-    Op[] failure = toOps(request.failure());
+    Op[] success = request.success().stream().map(EtcdKvStoreImpl::toOp).toArray(Op[]::new);
+    Op[] failure = request.failure().stream().map(EtcdKvStoreImpl::toOp).toArray(Op[]::new);
     return call(false, 0, () -> kv.txn().If(cmps).Then(success).Else(failure).commit()
         .thenApply(resp -> toTxnResult(resp, resp.isSucceeded() ? request.success() : request.failure())));
   }
@@ -322,18 +322,6 @@ final class EtcdKvStoreImpl implements EtcdKvStore {
     return new Cmp(EtcdKeys.bytes(c.key()), op, target);
   }
 
-  /**
-   * The branch's operations with every read moved before every write (each group keeping its order). etcd runs a
-   * branch in order and a read sees the writes before it; the SPI's reads see the state before the transaction.
-   * etcd answers per operation type in request order, so {@link #toTxnResult} maps results back unchanged.
-   */
-  private static Op[] toOps(List<KvOp> branch) {
-    List<Op> ops = new ArrayList<>(branch.size());
-    branch.stream().filter(op -> op instanceof KvOp.Range).map(EtcdKvStoreImpl::toOp).forEach(ops::add);
-    branch.stream().filter(op -> !(op instanceof KvOp.Range)).map(EtcdKvStoreImpl::toOp).forEach(ops::add);
-    return ops.toArray(Op[]::new);
-  }
-
   private static Op toOp(KvOp op) {
     if (op instanceof KvOp.Put put) {
       PutOption option = put.prevKv() ? PutOption.builder().withPrevKV().build() : PutOption.DEFAULT;
@@ -375,8 +363,8 @@ final class EtcdKvStoreImpl implements EtcdKvStore {
         results.add(new TxnResult.DeleteResult(r.getDeleted(), prev));
       } else {
         GetResponse r = gets.get(g++);
-        // A read inside the transaction sees the state before the transaction's own writes; etcd's sub-response
-        // header says which revision that is.
+        // A read inside the transaction sees the writes before it in the branch; etcd's sub-response header says
+        // which revision it read at (the new one once the branch has written).
         long readRevision = r.getHeader().getRevision() != 0 ? r.getHeader().getRevision() : revision;
         results.add(new TxnResult.RangeOpResult(toRangeResult(r, readRevision)));
       }
