@@ -700,6 +700,11 @@ public final class EmbeddedKvStore implements KvStore {
     };
   }
 
+  /** How many versions (tombstones included) the data map holds; for tests of compaction. */
+  long storedVersionsForTest() {
+    return data.sizeAsLong();
+  }
+
   /** The directory's store file, for tests and tools. */
   static Path file(Path directory) {
     return directory.resolve(FILE_NAME);
