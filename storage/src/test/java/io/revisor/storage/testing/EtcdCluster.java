@@ -50,6 +50,8 @@ public final class EtcdCluster implements AutoCloseable {
   private final String token;
   private final List<Member> members;
   private final HttpClient http;
+  /** Stops the members if the test JVM exits without closing the cluster, so no etcd outlives it. */
+  private final Thread shutdownHook;
 
   private EtcdCluster(Path binary, Path baseDir, List<Member> members) {
     this.binary = binary;
@@ -57,6 +59,13 @@ public final class EtcdCluster implements AutoCloseable {
     this.token = "revisor-test-" + UUID.randomUUID();
     this.members = members;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    this.shutdownHook = new Thread(() -> members.forEach(m -> {
+      Process p = m.process;
+      if (p != null) {
+        p.destroyForcibly();
+      }
+    }), "etcd-cluster-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
@@ -167,6 +176,11 @@ public final class EtcdCluster implements AutoCloseable {
     for (int i = 0; i < members.size(); i++) {
       stopMember(i);
     }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // the JVM is already exiting; the hook stops nothing that is still running
+    }
     deleteRecursively(baseDir);
   }
 
@@ -242,31 +256,33 @@ public final class EtcdCluster implements AutoCloseable {
   }
 
   static Path findBinary() {
-    String configured = System.getenv("REVISOR_ETCD_BINARY");
+    return findBinary(System.getenv("REVISOR_ETCD_BINARY"), System.getenv("PATH"), Paths.get("/usr/bin/etcd"));
+  }
+
+  /** Resolves the etcd binary from the given environment values (package-private for tests). */
+  static Path findBinary(String configured, String pathVariable, Path fallback) {
     if (configured != null && !configured.isBlank()) {
       Path p = Paths.get(configured);
       if (!p.isAbsolute()) {
-        p = onPath(configured);
+        p = onPath(configured, pathVariable);
       }
       if (p == null || !Files.isExecutable(p)) {
         throw new IllegalStateException("REVISOR_ETCD_BINARY=" + configured + " is not an executable file");
       }
       return p;
     }
-    Path onPath = onPath("etcd");
+    Path onPath = onPath("etcd", pathVariable);
     if (onPath != null) {
       return onPath;
     }
-    Path debian = Paths.get("/usr/bin/etcd");
-    if (Files.isExecutable(debian)) {
-      return debian;
+    if (Files.isExecutable(fallback)) {
+      return fallback;
     }
     throw new IllegalStateException("the etcd binary was not found (REVISOR_ETCD_BINARY unset, no etcd on PATH, no "
         + "/usr/bin/etcd). Install it: apt-get install -y etcd-server (or run hack/test.sh, which does).");
   }
 
-  private static Path onPath(String name) {
-    String path = System.getenv("PATH");
+  private static Path onPath(String name, String path) {
     if (path == null) {
       return null;
     }
