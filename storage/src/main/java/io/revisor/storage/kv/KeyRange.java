@@ -41,9 +41,9 @@ public record KeyRange(String start, String end, String prefix) {
     return new KeyRange(from, end, prefix);
   }
 
-  /** The same range, stopping before {@code until} (exclusive). */
+  /** The same range, stopping before {@code until} (exclusive); a single key becomes {@code [key, until)}. */
   public KeyRange until(String until) {
-    return new KeyRange(start, until, prefix == null && end == null ? start : prefix);
+    return new KeyRange(start, until, prefix);
   }
 
   /** Whether this range names exactly one key. */

@@ -53,8 +53,17 @@ public interface KvStore extends AutoCloseable {
    */
   CompletionStage<Long> compact(long revision);
 
-  /** The store's current revision: that of the latest committed write (0 for an empty new store). */
+  /** The store's current revision: that of the latest committed write (0 or 1 for a new store; etcd starts at 1). */
   CompletionStage<Long> currentRevision();
+
+  /**
+   * Whether {@link KvWatchListener#onProgress(long)} is exact: every change up to the reported revision has been
+   * delivered. etcd before 3.4.31 and 3.5.8 may report progress ahead of events it has not sent yet (etcd issue
+   * 15220), so consumers that must not skip events (bookmarks, caches) may only trust progress when this is true.
+   */
+  default boolean progressIsExact() {
+    return true;
+  }
 
   /** Releases connections, files and threads. Pending calls and watches fail with CLOSED. Idempotent. */
   @Override

@@ -143,6 +143,24 @@ final class KvResourceStore implements ResourceStore {
     });
   }
 
+  /**
+   * Commits a transaction guarded by the current key's mod revision whose failure branch reads the current key.
+   * On success, the result is {@code body} at the transaction's revision; on a lost race, {@code retry} runs with the
+   * fresh current state (null when the object is gone).
+   */
+  private CompletableFuture<StoredObject> commitOrRetry(
+      ObjectKey key, TxnRequest txn, byte[] body, int attempt,
+      java.util.function.Function<KeyValue, CompletableFuture<StoredObject>> retry) {
+    return Futures.of(kv.txn(txn)).thenCompose(result -> {
+      if (result.succeeded()) {
+        long rv = result.revision();
+        return CompletableFuture.completedFuture(new StoredObject(key, ObjectJson.withResourceVersion(body, rv), rv));
+      }
+      checkAttempts(key, attempt);
+      return retry.apply(result.range(0).first());
+    });
+  }
+
   private void checkAttempts(ObjectKey key, int attempt) {
     if (attempt >= options.maxUpdateAttempts()) {
       throw new StorageException(StorageErrorCode.CONFLICT,
@@ -216,15 +234,8 @@ final class KvResourceStore implements ResourceStore {
                 KvOp.put(keys.history(key, rv), envelope.endedBy(ending(Action.UPDATED, actor)).encode()),
                 KvOp.put(keys.stats(key), EMPTY)),
             List.of(KvOp.get(currentKey)));
-        return Futures.of(kv.txn(txn)).thenCompose(result -> {
-          if (result.succeeded()) {
-            long newRv = result.revision();
-            return CompletableFuture.completedFuture(
-                new StoredObject(key, ObjectJson.withResourceVersion(next, newRv), newRv));
-          }
-          checkAttempts(key, attempt);
-          return updateAttempt(key, result.range(0).first(), preconditions, update, actor, attempt + 1);
-        });
+        return commitOrRetry(key, txn, next, attempt,
+            fresh -> updateAttempt(key, fresh, preconditions, update, actor, attempt + 1));
       });
     });
   }
@@ -278,15 +289,8 @@ final class KvResourceStore implements ResourceStore {
               KvOp.put(keys.trash(key), ended.withRevision(rv).encode()),
               KvOp.put(keys.stats(key), EMPTY)),
           List.of(KvOp.get(currentKey)));
-      return Futures.of(kv.txn(txn)).thenCompose(result -> {
-        if (result.succeeded()) {
-          long deletedAt = result.revision();
-          return CompletableFuture.completedFuture(
-              new StoredObject(key, ObjectJson.withResourceVersion(currentBody, deletedAt), deletedAt));
-        }
-        checkAttempts(key, attempt);
-        return deleteAttempt(key, result.range(0).first(), preconditions, check, actor, attempt + 1);
-      });
+      return commitOrRetry(key, txn, currentBody, attempt,
+          fresh -> deleteAttempt(key, fresh, preconditions, check, actor, attempt + 1));
     });
   }
 

@@ -58,7 +58,7 @@ final class WatchSession implements ResourceWatch, KvWatchListener {
   private volatile boolean discarding;
   private volatile KvWatch kvWatch;
   private volatile ScheduledFuture<?> bookmarkTask;
-  /** The highest revision delivered; only touched by the drain task. */
+  /** The highest revision delivered; set once before delivery starts, then only touched by the drain task. */
   private long delivered;
 
   WatchSession(
@@ -77,6 +77,8 @@ final class WatchSession implements ResourceWatch, KvWatchListener {
 
   void start() {
     if (!options.initialEvents()) {
+      // Set before the backend watch starts, so the drain task sees it: bookmarks never go below the start.
+      delivered = options.revision();
       watchFrom(options.revision() == 0 ? 0 : options.revision() + 1);
       return;
     }
@@ -143,7 +145,9 @@ final class WatchSession implements ResourceWatch, KvWatchListener {
   @Override
   public void onProgress(long revision) {
     if (options.bookmarks() && !terminating.get()) {
-      queue.add(new Progress(revision));
+      // When the backend's progress may run ahead of undelivered events, a bookmark at that revision could make a
+      // client resume past events it never saw; such bookmarks carry the last delivered revision instead.
+      queue.add(new Progress(kv.progressIsExact() ? revision : 0));
       drain();
     }
   }
@@ -248,9 +252,7 @@ final class WatchSession implements ResourceWatch, KvWatchListener {
         return;
       }
       if (event.type() == WatchEvent.Type.BOOKMARK) {
-        if (event.resourceVersion() < delivered && !event.initialEventsEnd()) {
-          continue;
-        }
+        // Never below an event already sent, never decreasing.
         event = new WatchEvent(WatchEvent.Type.BOOKMARK, null, Math.max(delivered, event.resourceVersion()),
             event.initialEventsEnd());
       }

@@ -13,12 +13,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ... KvStore store = EtcdKvStore.connect(EtcdKvStoreOptions.of(ETCD.clientEndpoints()));
  * }</pre>
  *
- * <p>Register it on a {@code static} field: one cluster serves every test of the class, so tests should use keys
- * of their own. A missing etcd binary fails {@code beforeAll}, and with it every test of the class.
+ * <p>Register it on a {@code static} field: one cluster serves every test of the class and of its {@code @Nested}
+ * classes, so tests should use keys of their own. A missing etcd binary fails {@code beforeAll}, and with it every test of the class.
  */
 public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback {
   private final int members;
   private volatile EtcdCluster cluster;
+  /** The class context that started the cluster: JUnit calls beforeAll/afterAll again for each @Nested class. */
+  private volatile String owner;
 
   private EtcdExtension(int members) {
     this.members = members;
@@ -39,13 +41,20 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    cluster = EtcdCluster.start(members);
+    if (cluster == null) {
+      cluster = EtcdCluster.start(members);
+      owner = context.getUniqueId();
+    }
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
+    if (!context.getUniqueId().equals(owner)) {
+      return;
+    }
     EtcdCluster c = cluster;
     cluster = null;
+    owner = null;
     if (c != null) {
       c.close();
     }

@@ -32,8 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why not let jetcd resume: jetcd reopens a failed watch from a revision it tracks itself, which after the
  * "created" response is the header revision, so it can skip events between the requested start revision and the
  * creation, or repeat the event at the header revision. This class instead closes the failed jetcd watcher and
- * opens a new one from {@code nextRevision}: the revision after the last event (or progress notification)
- * delivered. Events below it are dropped, so nothing is repeated.
+ * opens a new one from {@code nextRevision}: the revision after the last event delivered. Events below it are dropped, so nothing is repeated.
  *
  * <p>Threading: jetcd calls back on Vert.x event-loop threads, some of them while holding jetcd's watch lock. Every
  * callback is only queued here; one task at a time drains the queue on the delivery executor, so the listener is
@@ -63,6 +62,7 @@ final class EtcdWatch implements KvWatch {
 
   // Touched only inside the drain.
   private long nextRevision;
+  private long lastProgress;
   private int generation;
   private int failures;
   private volatile Watch.Watcher current;
@@ -85,7 +85,7 @@ final class EtcdWatch implements KvWatch {
   }
 
   @Override
-  public void requestProgress() {
+  public synchronized void requestProgress() {
     Watch.Watcher w = current;
     if (w != null && !closedByUser.get() && !terminated) {
       w.requestProgress();
@@ -166,8 +166,11 @@ final class EtcdWatch implements KvWatch {
       return;
     }
     if (response.isProgressNotify()) {
-      if (nextRevision == 0 || header >= nextRevision - 1) {
-        nextRevision = Math.max(nextRevision, header + 1);
+      // etcd 3.4.23 can send a progress notification whose revision is ahead of events it has not sent yet (etcd
+      // issue 15220, fixed in later patch releases), so progress never moves nextRevision: trusting it would drop
+      // those events as duplicates. Reporting it is still useful; it is only kept from going backwards.
+      if (header >= nextRevision - 1 && header >= lastProgress) {
+        lastProgress = header;
         deliver(() -> listener.onProgress(header));
       }
       return;
