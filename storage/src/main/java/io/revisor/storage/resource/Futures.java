@@ -38,13 +38,45 @@ final class Futures {
         });
   }
 
-  /** Translates any failure into a {@link StorageException}, the only failure the store reports. */
+  /**
+   * Translates any failure into a {@link StorageException}, the only failure the store reports, except what a
+   * caller's own function threw ({@link CallerFailure}), which reaches the caller unchanged.
+   */
   static <T> CompletableFuture<T> translated(CompletableFuture<T> future) {
     return future.handle((value, error) -> {
       if (error != null) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+          if (t instanceof CallerFailure caller) {
+            throw caller.thrown();
+          }
+        }
         throw StorageException.from(error);
       }
       return value;
     });
+  }
+
+  /** Carries an exception thrown by a caller's function through the store's stages, to be rethrown as it was. */
+  static final class CallerFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CallerFailure(RuntimeException thrown) {
+      super(thrown.getMessage(), thrown, false, false);
+    }
+
+    RuntimeException thrown() {
+      return (RuntimeException) getCause();
+    }
+  }
+
+  /** Runs a caller's function; what it throws (other than a StorageException) is marked as the caller's. */
+  static <T> T callerFunction(java.util.function.Supplier<T> function) {
+    try {
+      return function.get();
+    } catch (StorageException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new CallerFailure(e);
+    }
   }
 }

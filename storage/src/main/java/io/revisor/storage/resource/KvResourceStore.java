@@ -193,7 +193,7 @@ final class KvResourceStore implements ResourceStore {
         if (StorageException.isKv(error, KvErrorCode.COMPACTED)) {
           return timeTravel.versionAt(key, revision);
         }
-        throw StorageException.from(error);
+        return this.<StoredObject>failure(error);
       }).thenCompose(stage -> stage);
     }));
   }
@@ -218,7 +218,7 @@ final class KvResourceStore implements ResourceStore {
       long rv = current.modRevision();
       StoredObject existing = new StoredObject(key, ObjectJson.withResourceVersion(currentBody, rv), rv);
       checkPreconditions(key, preconditions, currentBody, rv);
-      byte[] next = normalized(key, update.apply(existing));
+      byte[] next = normalized(key, Futures.callerFunction(() -> update.apply(existing)));
       if (Arrays.equals(next, currentBody)) {
         return CompletableFuture.completedFuture(existing);
       }
@@ -277,7 +277,11 @@ final class KvResourceStore implements ResourceStore {
       long rv = current.modRevision();
       checkPreconditions(key, preconditions, currentBody, rv);
       if (check != null) {
-        check.accept(new StoredObject(key, ObjectJson.withResourceVersion(currentBody, rv), rv));
+        StoredObject fresh = new StoredObject(key, ObjectJson.withResourceVersion(currentBody, rv), rv);
+        Futures.callerFunction(() -> {
+          check.accept(fresh);
+          return null;
+        });
       }
       String currentKey = keys.current(key);
       Envelope ended = envelope.endedBy(ending(Action.DELETED, actor));
@@ -296,7 +300,10 @@ final class KvResourceStore implements ResourceStore {
 
   // ---------------------------------------------------------------------------------------------- list
 
-  /** The continue-token codec, created on first use from a key shared by all replicas through the store. */
+  /**
+   * The continue-token codec, created on first use from a key shared by all replicas through the store. The first
+   * paged list of an installation therefore writes that key once (one revision); no later read writes.
+   */
   CompletableFuture<ContinueTokens> tokens() {
     CompletableFuture<ContinueTokens> t = tokens;
     if (t != null && !t.isCompletedExceptionally()) {
@@ -358,8 +365,23 @@ final class KvResourceStore implements ResourceStore {
       if (revision != 0 && StorageException.isKv(error, KvErrorCode.COMPACTED)) {
         return timeTravel.listAt(type, options, prefix, start, revision);
       }
-      return Futures.<ListResult>failed(StorageException.from(error));
+      return this.<ListResult>failure(error);
     }).thenCompose(stage -> stage);
+  }
+
+  /**
+   * Fails with {@code error} translated; a FUTURE_REVISION the backend reported without the current revision (etcd
+   * does not say) gets it, as {@link StorageException#revision()} promises.
+   */
+  private <T> CompletableFuture<T> failure(Throwable error) {
+    StorageException translated = StorageException.from(error);
+    if (translated.code() != StorageErrorCode.FUTURE_REVISION || translated.revision() != 0) {
+      return Futures.failed(translated);
+    }
+    return Futures.of(kv.currentRevision()).handle((current, ignored) -> {
+      throw new StorageException(StorageErrorCode.FUTURE_REVISION, translated.getMessage(),
+          current == null ? 0 : current, translated.getCause());
+    });
   }
 
   /** Small key helpers that read better at the call site. */
@@ -505,7 +527,7 @@ final class KvResourceStore implements ResourceStore {
             if (now != null) {
               checkPreconditions(key, expected, now.json(), now.resourceVersion());
             }
-            byte[] body = normalized(key, prepare.apply(from.object(), now));
+            byte[] body = normalized(key, Futures.callerFunction(() -> prepare.apply(from.object(), now)));
             return chunks.prepare(body).thenCompose(prepared -> {
               List<Compare> compares = new ArrayList<>(prepared.guards());
               List<KvOp> success = new ArrayList<>();
@@ -591,7 +613,7 @@ final class KvResourceStore implements ResourceStore {
       String group = parts[0].equals(KeyLayout.CORE_GROUP_SEGMENT) ? "" : parts[0];
       ResourceType type = only != null ? only : new ResourceType(group, parts[1], namespaced);
       String ns = namespaced ? parts[2] : "";
-      if (namespace != null && namespaced && !namespace.equals(ns)) {
+      if (namespace != null && (!namespaced || !namespace.equals(ns))) {
         continue;
       }
       RangeRequest count = RangeRequest.prefix(keys.currentPrefix(type, namespaced ? ns : null))

@@ -49,8 +49,8 @@ public interface ResourceStore extends AutoCloseable {
    * the result with a compare-and-swap; on a concurrent change it re-reads and tries again. A result equal to the
    * current object writes nothing and returns the current object unchanged.
    *
-   * @throws StorageException NOT_FOUND, CONFLICT when a precondition fails, TOO_LARGE, or whatever
-   *     {@code update} throws
+   * @throws StorageException NOT_FOUND, CONFLICT when a precondition fails, TOO_LARGE; and whatever
+   *     {@code update} throws reaches the caller unchanged
    */
   CompletionStage<StoredObject> update(
       ObjectKey key, Preconditions preconditions, UpdateFunction update, Actor actor);

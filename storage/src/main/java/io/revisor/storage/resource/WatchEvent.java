@@ -5,7 +5,8 @@ package io.revisor.storage.resource;
  *
  * @param type what happened
  * @param object ADDED/MODIFIED: the new state; DELETED: the last state with resourceVersion = the deletion
- *     revision (or, when the object stopped matching the selector, the new content); BOOKMARK: null
+ *     revision (or, when the object stopped matching the selector, its last matching content with the new
+ *     resourceVersion); BOOKMARK: null
  * @param resourceVersion the event's revision; for a BOOKMARK every change up to it has been delivered
  * @param initialEventsEnd whether this BOOKMARK marks the end of the initial events
  */
