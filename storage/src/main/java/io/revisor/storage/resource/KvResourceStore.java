@@ -127,13 +127,7 @@ final class KvResourceStore implements ResourceStore {
         compares,
         List.of(KvOp.put(current, envelope.encode()), KvOp.delete(keys.trash(key)), KvOp.put(keys.stats(key), EMPTY)),
         List.of(KvOp.get(current)));
-    return Futures.of(kv.txn(txn)).thenCompose(result -> {
-      if (result.succeeded()) {
-        long rv = result.revision();
-        return CompletableFuture.completedFuture(
-            new StoredObject(key, ObjectJson.withResourceVersion(body, rv), rv));
-      }
-      KeyValue existing = result.range(0).first();
+    return commit(key, txn, body, existing -> {
       if (existing != null) {
         throw StorageException.alreadyExists(key, existing.modRevision());
       }
@@ -144,20 +138,29 @@ final class KvResourceStore implements ResourceStore {
   }
 
   /**
-   * Commits a transaction guarded by the current key's mod revision whose failure branch reads the current key.
-   * On success, the result is {@code body} at the transaction's revision; on a lost race, {@code retry} runs with the
-   * fresh current state (null when the object is gone).
+   * Commits a mutation: a transaction whose failure branch reads the current key. On success, the result is
+   * {@code body} at the transaction's revision; otherwise {@code lost} decides, given the fresh current state (null
+   * when the object is absent).
    */
-  private CompletableFuture<StoredObject> commitOrRetry(
-      ObjectKey key, TxnRequest txn, byte[] body, int attempt,
-      java.util.function.Function<KeyValue, CompletableFuture<StoredObject>> retry) {
+  private CompletableFuture<StoredObject> commit(
+      ObjectKey key, TxnRequest txn, byte[] body,
+      java.util.function.Function<KeyValue, CompletableFuture<StoredObject>> lost) {
     return Futures.of(kv.txn(txn)).thenCompose(result -> {
       if (result.succeeded()) {
         long rv = result.revision();
         return CompletableFuture.completedFuture(new StoredObject(key, ObjectJson.withResourceVersion(body, rv), rv));
       }
+      return lost.apply(result.range(0).first());
+    });
+  }
+
+  /** {@link #commit}, retrying a lost race with the fresh state (bounded by {@code maxUpdateAttempts}). */
+  private CompletableFuture<StoredObject> commitOrRetry(
+      ObjectKey key, TxnRequest txn, byte[] body, int attempt,
+      java.util.function.Function<KeyValue, CompletableFuture<StoredObject>> retry) {
+    return commit(key, txn, body, fresh -> {
       checkAttempts(key, attempt);
-      return retry.apply(result.range(0).first());
+      return retry.apply(fresh);
     });
   }
 
@@ -546,13 +549,7 @@ final class KvResourceStore implements ResourceStore {
               }
               success.add(KvOp.put(keys.stats(key), EMPTY));
               TxnRequest txn = new TxnRequest(compares, success, List.of(KvOp.get(currentKey)));
-              return Futures.of(kv.txn(txn)).thenCompose(result -> {
-                if (result.succeeded()) {
-                  long rv = result.revision();
-                  return CompletableFuture.completedFuture(
-                      new StoredObject(key, ObjectJson.withResourceVersion(body, rv), rv));
-                }
-                KeyValue found = result.range(0).first();
+              return commit(key, txn, body, found -> {
                 if (current == null && found != null) {
                   throw StorageException.alreadyExists(key, found.modRevision());
                 }
