@@ -49,12 +49,14 @@ public final class EtcdCluster implements AutoCloseable {
   private final Path baseDir;
   private final String token;
   private final List<Member> members;
+  private final ClientTls tls;
   private final HttpClient http;
   /** Stops the members if the test JVM exits without closing the cluster, so no etcd outlives it. */
   private final Thread shutdownHook;
 
-  private EtcdCluster(Path binary, Path baseDir, List<Member> members) {
+  private EtcdCluster(Path binary, Path baseDir, List<Member> members, ClientTls tls) {
     this.binary = binary;
+    this.tls = tls;
     this.baseDir = baseDir;
     this.token = "revisor-test-" + UUID.randomUUID();
     this.members = members;
@@ -74,6 +76,17 @@ public final class EtcdCluster implements AutoCloseable {
    * @throws IllegalStateException when the binary is missing or the cluster does not become healthy in time
    */
   public static EtcdCluster start(int size) {
+    return start(size, null);
+  }
+
+  /**
+   * Server-side TLS for client connections: members serve {@code https} client URLs with this certificate and
+   * require client certificates signed by {@code caFile}. PEM files.
+   */
+  public record ClientTls(Path caFile, Path certFile, Path keyFile) {}
+
+  /** Like {@link #start(int)}, with client connections over TLS and client-certificate authentication. */
+  public static EtcdCluster start(int size, ClientTls tls) {
     if (size < 1) {
       throw new IllegalArgumentException("a cluster has at least one member");
     }
@@ -84,11 +97,12 @@ public final class EtcdCluster implements AutoCloseable {
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       Path baseDir = createBaseDir();
       List<Member> members = new ArrayList<>();
-      List<Integer> ports = freePorts(2 * size);
+      List<Integer> ports = freePorts(3 * size);
       for (int i = 0; i < size; i++) {
-        members.add(new Member("m" + i, ports.get(2 * i), ports.get(2 * i + 1), baseDir.resolve("m" + i)));
+        members.add(new Member("m" + i, ports.get(3 * i), ports.get(3 * i + 1), ports.get(3 * i + 2),
+            baseDir.resolve("m" + i), tls != null));
       }
-      EtcdCluster cluster = new EtcdCluster(binary, baseDir, members);
+      EtcdCluster cluster = new EtcdCluster(binary, baseDir, members, tls);
       try {
         for (int i = 0; i < size; i++) {
           cluster.launch(i);
@@ -194,7 +208,7 @@ public final class EtcdCluster implements AutoCloseable {
     String initialCluster = members.stream()
         .map(x -> x.name + "=" + x.peerUrl())
         .collect(Collectors.joining(","));
-    List<String> command = List.of(
+    List<String> command = new ArrayList<>(List.of(
         binary.toString(),
         "--name=" + m.name,
         "--data-dir=" + m.dataDir(),
@@ -211,7 +225,16 @@ public final class EtcdCluster implements AutoCloseable {
         "--experimental-watch-progress-notify-interval=1s",
         "--logger=zap",
         "--log-outputs=stderr",
-        "--log-level=warn");
+        "--log-level=warn",
+        // Health is polled here, over plain HTTP, whether or not client URLs use TLS.
+        "--listen-metrics-urls=" + m.metricsUrl()));
+    if (tls != null) {
+      command.addAll(List.of(
+          "--cert-file=" + tls.certFile(),
+          "--key-file=" + tls.keyFile(),
+          "--trusted-ca-file=" + tls.caFile(),
+          "--client-cert-auth=true"));
+    }
     try {
       Files.createDirectories(m.dir);
       ProcessBuilder pb = new ProcessBuilder(command)
@@ -226,7 +249,7 @@ public final class EtcdCluster implements AutoCloseable {
   private void awaitHealthy(int i) {
     Member m = members.get(i);
     Instant deadline = Instant.now().plus(START_DEADLINE);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(m.clientUrl() + "/health"))
+    HttpRequest request = HttpRequest.newBuilder(URI.create(m.metricsUrl() + "/health"))
         .timeout(Duration.ofSeconds(1))
         .build();
     String lastAnswer = "no answer";
@@ -347,18 +370,26 @@ public final class EtcdCluster implements AutoCloseable {
     final String name;
     final int clientPort;
     final int peerPort;
+    final int metricsPort;
     final Path dir;
+    final boolean tls;
     volatile Process process;
 
-    Member(String name, int clientPort, int peerPort, Path dir) {
+    Member(String name, int clientPort, int peerPort, int metricsPort, Path dir, boolean tls) {
       this.name = name;
       this.clientPort = clientPort;
       this.peerPort = peerPort;
+      this.metricsPort = metricsPort;
       this.dir = dir;
+      this.tls = tls;
     }
 
     String clientUrl() {
-      return "http://127.0.0.1:" + clientPort;
+      return (tls ? "https" : "http") + "://127.0.0.1:" + clientPort;
+    }
+
+    String metricsUrl() {
+      return "http://127.0.0.1:" + metricsPort;
     }
 
     String peerUrl() {
