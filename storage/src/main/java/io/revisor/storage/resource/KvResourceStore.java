@@ -213,14 +213,11 @@ final class KvResourceStore implements ResourceStore {
   private CompletableFuture<StoredObject> updateAttempt(
       ObjectKey key, KeyValue current, Preconditions preconditions, UpdateFunction update, Actor actor,
       int attempt) {
-    if (current == null) {
-      throw StorageException.notFound(key);
-    }
-    Envelope envelope = Envelope.decode(current.key(), current.value());
-    return body(current.key(), envelope).thenCompose(currentBody -> {
-      long rv = current.modRevision();
-      StoredObject existing = new StoredObject(key, ObjectJson.withResourceVersion(currentBody, rv), rv);
-      checkPreconditions(key, preconditions, currentBody, rv);
+    return checkedCurrent(key, current, preconditions).thenCompose(version -> {
+      Envelope envelope = version.envelope();
+      byte[] currentBody = version.body();
+      long rv = version.rv();
+      StoredObject existing = version.object(key);
       byte[] next = normalized(key, Futures.callerFunction(() -> update.apply(existing)));
       if (Arrays.equals(next, currentBody)) {
         return CompletableFuture.completedFuture(existing);
@@ -240,6 +237,25 @@ final class KvResourceStore implements ResourceStore {
         return commitOrRetry(key, txn, next, attempt,
             fresh -> updateAttempt(key, fresh, preconditions, update, actor, attempt + 1));
       });
+    });
+  }
+
+  /** The current version of an object, decoded, as a mutation attempt sees it. */
+  private record Version(Envelope envelope, byte[] body, long rv) {
+    StoredObject object(ObjectKey key) {
+      return new StoredObject(key, ObjectJson.withResourceVersion(body, rv), rv);
+    }
+  }
+
+  /** Decodes {@code current} and checks {@code preconditions} on it; NOT_FOUND when it is absent. */
+  private CompletableFuture<Version> checkedCurrent(ObjectKey key, KeyValue current, Preconditions preconditions) {
+    if (current == null) {
+      throw StorageException.notFound(key);
+    }
+    Envelope envelope = Envelope.decode(current.key(), current.value());
+    return body(current.key(), envelope).thenApply(body -> {
+      checkPreconditions(key, preconditions, body, current.modRevision());
+      return new Version(envelope, body, current.modRevision());
     });
   }
 
@@ -272,15 +288,12 @@ final class KvResourceStore implements ResourceStore {
   private CompletableFuture<StoredObject> deleteAttempt(
       ObjectKey key, KeyValue current, Preconditions preconditions, Consumer<StoredObject> check, Actor actor,
       int attempt) {
-    if (current == null) {
-      throw StorageException.notFound(key);
-    }
-    Envelope envelope = Envelope.decode(current.key(), current.value());
-    return body(current.key(), envelope).thenCompose(currentBody -> {
-      long rv = current.modRevision();
-      checkPreconditions(key, preconditions, currentBody, rv);
+    return checkedCurrent(key, current, preconditions).thenCompose(version -> {
+      Envelope envelope = version.envelope();
+      byte[] currentBody = version.body();
+      long rv = version.rv();
       if (check != null) {
-        StoredObject fresh = new StoredObject(key, ObjectJson.withResourceVersion(currentBody, rv), rv);
+        StoredObject fresh = version.object(key);
         Futures.callerFunction(() -> {
           check.accept(fresh);
           return null;
@@ -356,9 +369,12 @@ final class KvResourceStore implements ResourceStore {
       ResourceType type, ListOptions options, String prefix, String start, long revision) {
     String single = options.predicate().singleName();
     KeyRange range = KeyRange.prefix(prefix).from(start);
-    if (single != null && options.namespace() != null || single != null && !type.namespaced()) {
+    if (single != null && (options.namespace() != null || !type.namespaced())) {
+      // One name in one scope: read that key alone (or nothing, when the continue token is already past it).
       String key = prefix + single;
-      range = Keys.inRange(key, start) ? KeyRange.single(key) : KeyRange.prefix(prefix).from(start).until(start);
+      range = io.revisor.storage.kv.Keys.compare(key, start) >= 0
+          ? KeyRange.single(key)
+          : KeyRange.prefix(prefix).from(start).until(start);
     }
     Page page = new Page(type, options, range, revision);
     return page.next().handle((result, error) -> {
@@ -385,13 +401,6 @@ final class KvResourceStore implements ResourceStore {
       throw new StorageException(StorageErrorCode.FUTURE_REVISION, translated.getMessage(),
           current == null ? 0 : current, translated.getCause());
     });
-  }
-
-  /** Small key helpers that read better at the call site. */
-  private static final class Keys {
-    static boolean inRange(String key, String start) {
-      return io.revisor.storage.kv.Keys.compare(key, start) >= 0;
-    }
   }
 
   /** One page of a list: reads batches at one revision until the page is full or the range is exhausted. */
@@ -627,10 +636,6 @@ final class KvResourceStore implements ResourceStore {
   }
 
   // ---------------------------------------------------------------------------------------------- lifecycle
-
-  boolean isClosed() {
-    return closed.get();
-  }
 
   @Override
   public void close() {
