@@ -24,9 +24,16 @@ public final class Json {
   /** The JSON mapper. */
   public static final ObjectMapper MAPPER =
       JsonMapper.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .build();
+
+  /** Like {@link #MAPPER}, but a duplicate key in an object is an error. */
+  private static final ObjectMapper STRICT =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
           .build();
 
@@ -40,10 +47,22 @@ public final class Json {
 
   private Json() {}
 
-  /** Parses a JSON document; malformed input throws {@link IOException}. */
+  /** Parses a JSON document; malformed input throws {@link IOException}. Of duplicate keys the last wins. */
   public static JsonNode parse(byte[] json) throws IOException {
-    try (JsonParser parser = MAPPER.createParser(json)) {
-      JsonNode node = MAPPER.readTree(parser);
+    return parse(MAPPER, json);
+  }
+
+  /**
+   * Parses a JSON document like {@link #parse}, but a duplicate key throws a {@link
+   * com.fasterxml.jackson.core.JsonParseException} whose message starts with {@code Duplicate field}.
+   */
+  public static JsonNode parseStrict(byte[] json) throws IOException {
+    return parse(STRICT, json);
+  }
+
+  private static JsonNode parse(ObjectMapper mapper, byte[] json) throws IOException {
+    try (JsonParser parser = mapper.createParser(json)) {
+      JsonNode node = mapper.readTree(parser);
       if (node == null) {
         throw new IOException("empty document");
       }

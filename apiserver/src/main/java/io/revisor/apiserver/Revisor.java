@@ -1,0 +1,226 @@
+package io.revisor.apiserver;
+
+import io.revisor.apiserver.auth.Authenticator;
+import io.revisor.apiserver.auth.ClientCertificateAuthenticator;
+import io.revisor.apiserver.auth.TokenFileAuthenticator;
+import io.revisor.apiserver.config.ServerOptions;
+import io.revisor.apiserver.crd.DefinitionException;
+import io.revisor.apiserver.crd.DefinitionLoader;
+import io.revisor.apiserver.crd.ResourceDefinition;
+import io.revisor.apiserver.crd.ResourceRegistry;
+import io.revisor.apiserver.http.ApiServer;
+import io.revisor.apiserver.http.ServerSettings;
+import io.revisor.apiserver.metrics.ApiMetrics;
+import io.revisor.apiserver.metrics.MeteredResourceStore;
+import io.revisor.storage.kv.KvStore;
+import io.revisor.storage.kv.embedded.EmbeddedKvStore;
+import io.revisor.storage.kv.embedded.EmbeddedKvStoreOptions;
+import io.revisor.storage.kv.etcd.EtcdKvStore;
+import io.revisor.storage.kv.etcd.EtcdKvStoreOptions;
+import io.revisor.storage.resource.Maintenance;
+import io.revisor.storage.resource.MaintenanceOptions;
+import io.revisor.storage.resource.ResourceStore;
+import io.revisor.storage.resource.ResourceStoreOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running server: storage, maintenance, the HTTPS endpoints. Built from the command line by {@link Main}, and
+ * by tests with their own options. Closing it stops everything it started, in reverse order.
+ */
+public final class Revisor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Revisor.class);
+
+  private final ServerOptions options;
+  private final ResourceRegistry registry;
+  private final KvStore kv;
+  private final ResourceStore store;
+  private final Maintenance maintenance;
+  private final Vertx vertx;
+  private final ApiServer server;
+  private final Path caFile;
+
+  private Revisor(ServerOptions options, ResourceRegistry registry, KvStore kv, ResourceStore store,
+      Maintenance maintenance, Vertx vertx, ApiServer server, Path caFile) {
+    this.options = options;
+    this.registry = registry;
+    this.kv = kv;
+    this.store = store;
+    this.maintenance = maintenance;
+    this.vertx = vertx;
+    this.server = server;
+    this.caFile = caFile;
+  }
+
+  /**
+   * Starts a server from validated options.
+   *
+   * @throws StartupException when definitions, certificates, storage or the port are not usable
+   */
+  public static Revisor start(ServerOptions options) {
+    ResourceRegistry registry = ResourceRegistry.of(definitions(options));
+    List<Authenticator> authenticators = authenticators(options);
+    Serving serving = Serving.prepare(options);
+    KvStore kv = openKv(options);
+    ResourceStore raw = ResourceStore.open(kv, ResourceStoreOptions.builder().keyPrefix(options.etcdPrefix).build());
+    Maintenance maintenance = Maintenance.start(kv, MaintenanceOptions.defaults(options.etcdPrefix)
+        .withIntervals(options.compactionInterval, Duration.ofMinutes(10)));
+    ApiMetrics metrics = new ApiMetrics();
+    ResourceStore store = new MeteredResourceStore(raw, metrics);
+    Vertx vertx = Vertx.vertx();
+    ServerSettings settings = new ServerSettings(registry, store, metrics, serving.keyCert(), options.clientCaFile,
+        authenticators, options.anonymousAuth, options.alwaysAllowPaths, List.of(), options.bindAddress,
+        options.securePort, options.http2MaxStreams, options.maxRequestBodyBytes, options.requestTimeout,
+        options.bookmarkInterval, Clock.systemUTC());
+    ApiServer server;
+    try {
+      server = ApiServer.start(vertx, settings, router -> Endpoints.mount(router, registry),
+              Math.max(2, Runtime.getRuntime().availableProcessors()))
+          .await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close();
+      maintenance.close();
+      store.close();
+      kv.close();
+      throw new StartupException("cannot listen on " + options.bindAddress + ":" + options.securePort + ": " + e.getMessage(), e);
+    }
+    Revisor revisor = new Revisor(options, registry, kv, store, maintenance, vertx, server, serving.caFile());
+    if (options.writeKubeconfig != null) {
+      revisor.writeKubeconfig(options.writeKubeconfig);
+    }
+    return revisor;
+  }
+
+  private static List<ResourceDefinition> definitions(ServerOptions options) {
+    try {
+      List<ResourceDefinition> definitions = options.resourceDefinitions == null
+          ? DefinitionLoader.bundledDemo()
+          : DefinitionLoader.load(options.resourceDefinitions);
+      Endpoints.check(definitions);
+      return definitions;
+    } catch (DefinitionException e) {
+      throw new StartupException("invalid resource definition: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<Authenticator> authenticators(ServerOptions options) {
+    List<Authenticator> chain = new ArrayList<>();
+    if (options.clientCaFile != null) {
+      if (!Files.isReadable(options.clientCaFile)) {
+        throw new StartupException("--client-ca-file " + options.clientCaFile + " is not readable");
+      }
+      chain.add(new ClientCertificateAuthenticator());
+    }
+    if (options.tokenAuthFile != null) {
+      try {
+        chain.add(TokenFileAuthenticator.load(options.tokenAuthFile));
+      } catch (IOException | IllegalArgumentException e) {
+        throw new StartupException("--token-auth-file: " + e.getMessage(), e);
+      }
+    }
+    return chain;
+  }
+
+  private static KvStore openKv(ServerOptions options) {
+    try {
+      if (options.storageBackend.equals("etcd")) {
+        EtcdKvStoreOptions.Builder builder = EtcdKvStoreOptions.builder().endpoints(options.etcdServers);
+        if (options.etcdCaFile != null || options.etcdCertFile != null) {
+          builder.tls(options.etcdCaFile, options.etcdCertFile, options.etcdKeyFile);
+        }
+        return EtcdKvStore.connect(builder.build());
+      }
+      Files.createDirectories(options.dataDir);
+      return EmbeddedKvStore.open(EmbeddedKvStoreOptions.defaults(options.dataDir));
+    } catch (IOException | RuntimeException e) {
+      throw new StartupException("cannot open " + options.storageBackend + " storage: " + e.getMessage(), e);
+    }
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return server.port();
+  }
+
+  /** The CA that signed the serving certificate (PEM file), for clients to trust. */
+  public Path caFile() {
+    return caFile;
+  }
+
+  /** The served kinds. */
+  public ResourceRegistry registry() {
+    return registry;
+  }
+
+  /** The https URL of this server on the loopback interface. */
+  public String url() {
+    return "https://127.0.0.1:" + port();
+  }
+
+  /** Writes a kubeconfig for this server: its CA, and user {@code admin}'s token when the token file has one. */
+  public void writeKubeconfig(Path path) {
+    try {
+      String token = options.tokenAuthFile == null ? null : TokenFileAuthenticator.tokenOf(options.tokenAuthFile, "admin");
+      Kubeconfig.write(path, url(), Files.readAllBytes(caFile), token);
+    } catch (IOException e) {
+      throw new StartupException("cannot write kubeconfig " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Prints where the server listens and the next commands to try. */
+  public void printWelcome(PrintStream out) {
+    out.println("Revisor is serving " + registry.groups() + " at " + url() + " (storage: " + options.storageBackend + ")");
+    if (options.writeKubeconfig != null) {
+      Path kubeconfig = options.writeKubeconfig.toAbsolutePath();
+      out.println();
+      out.println("Try it:");
+      out.println("  export KUBECONFIG=" + kubeconfig);
+      out.println("  kubectl api-resources --api-group=demo.revisor.io");
+      out.println("  kubectl apply -f examples/demo.yaml");
+      out.println("  kubectl get dashboards -o wide");
+      out.println("  kubectl explain dashboards.spec");
+      out.println("  kubectl get dashboards -w");
+    }
+    out.flush();
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } catch (RuntimeException e) {
+      LOG.warn("closing the server: {}", e.toString());
+    }
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("closing Vert.x: {}", e.toString());
+    }
+    maintenance.close();
+    store.close();
+    kv.close();
+  }
+
+  /** The serving certificate: from the flags, or generated into {@code --cert-dir}. */
+  record Serving(PemKeyCertOptions keyCert, Path caFile) {
+    static Serving prepare(ServerOptions options) {
+      if (options.tlsCertFile != null) {
+        return new Serving(new PemKeyCertOptions().setCertPath(options.tlsCertFile.toString())
+            .setKeyPath(options.tlsPrivateKeyFile.toString()), options.tlsCertFile);
+      }
+      io.vertx.core.net.SelfSignedCertificate generated = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+      return new Serving(generated.keyCertOptions(), Path.of(generated.certificatePath()));
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.revisor.apiserver.auth;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An authenticated user, as Kubernetes describes one.
+ *
+ * @param name e.g. {@code admin} or {@code system:serviceaccount:ns:sa}
+ * @param uid may be empty
+ * @param groups the groups, including {@code system:authenticated} for every authenticated user
+ * @param extra extra attributes (e.g. from the front proxy), keys lower-case
+ */
+public record UserInfo(String name, String uid, List<String> groups, Map<String, List<String>> extra) {
+  public static final String ANONYMOUS = "system:anonymous";
+  public static final String AUTHENTICATED = "system:authenticated";
+  public static final String UNAUTHENTICATED = "system:unauthenticated";
+  public static final String MASTERS = "system:masters";
+
+  public UserInfo {
+    Objects.requireNonNull(name, "name");
+    uid = uid == null ? "" : uid;
+    groups = List.copyOf(groups);
+    extra = Map.copyOf(extra);
+  }
+
+  /** The anonymous user: {@code system:anonymous} in {@code system:unauthenticated}. */
+  public static UserInfo anonymous() {
+    return new UserInfo(ANONYMOUS, "", List.of(UNAUTHENTICATED), Map.of());
+  }
+
+  /** {@code user} with {@code system:authenticated} added to its groups. */
+  public static UserInfo authenticated(String name, String uid, List<String> groups) {
+    java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(groups);
+    all.add(AUTHENTICATED);
+    return new UserInfo(name, uid, List.copyOf(all), Map.of());
+  }
+
+  public boolean isAnonymous() {
+    return name.equals(ANONYMOUS);
+  }
+}

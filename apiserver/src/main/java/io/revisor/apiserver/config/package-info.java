@@ -1,0 +1,2 @@
+/** The command line and build information. */
+package io.revisor.apiserver.config;

@@ -1,0 +1,215 @@
+package io.revisor.apiserver.http;
+
+import io.revisor.apiserver.auth.AuthenticationFilter;
+import io.revisor.apiserver.auth.AuthorizationFilter;
+import io.revisor.apiserver.health.HealthCheck;
+import io.revisor.apiserver.health.HealthEndpoints;
+import io.revisor.apiserver.json.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTPS server: HTTP/1.1 and HTTP/2 (ALPN) on one port, one server instance per event loop, and the request
+ * chain assembled in {@link #router} in a fixed order.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+  private final Vertx vertx;
+  private final List<HttpServer> servers;
+
+  private ApiServer(Vertx vertx, List<HttpServer> servers) {
+    this.vertx = vertx;
+    this.servers = servers;
+  }
+
+  /**
+   * Starts serving.
+   *
+   * @param routes mounts the non-resource endpoints (discovery, OpenAPI, version) on the router, after
+   *     authorization and before the resource handler
+   * @param instances how many server instances (event loops) share the port
+   */
+  public static Future<ApiServer> start(
+      Vertx vertx, ServerSettings settings, Consumer<Router> routes, int instances) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(settings.bindAddress())
+        .setPort(settings.port())
+        .setSsl(true)
+        .setKeyCertOptions(settings.keyCert())
+        .setUseAlpn(true)
+        .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(settings.http2MaxStreams()))
+        .setMaxWebSocketMessageSize(64 << 20)
+        .setMaxWebSocketFrameSize(1 << 20)
+        .setMaxFormAttributeSize(-1)
+        .setMaxInitialLineLength(16 * 1024)
+        .setMaxHeaderSize(64 * 1024)
+        .setReusePort(false);
+    if (settings.clientCa() != null) {
+      options.setClientAuth(ClientAuth.REQUEST).setTrustOptions(new PemTrustOptions().addCertPath(settings.clientCa().toString()));
+    }
+    Router router = router(vertx, settings, routes);
+    List<HttpServer> servers = new ArrayList<>();
+    List<Future<HttpServer>> listening = new ArrayList<>();
+    Future<HttpServer> first = vertx.createHttpServer(options).requestHandler(router).listen();
+    return first.compose(server -> {
+      servers.add(server);
+      // Further instances share the bound port (Vert.x balances connections across them).
+      HttpServerOptions same = new HttpServerOptions(options).setPort(server.actualPort());
+      for (int i = 1; i < instances; i++) {
+        listening.add(vertx.createHttpServer(same).requestHandler(router).listen().onSuccess(servers::add));
+      }
+      return Future.all(listening).map(all -> new ApiServer(vertx, servers));
+    });
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return servers.get(0).actualPort();
+  }
+
+  /**
+   * The request chain, in this order: metrics and in-flight accounting, the request deadline, authentication,
+   * authorization, request bodies, health, metrics, the mounted routes, resources; then one failure handler that
+   * turns every failure into a Status.
+   */
+  static Router router(Vertx vertx, ServerSettings settings, Consumer<Router> routes) {
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> accounting(ctx, settings));
+    router.route().handler(ctx -> deadline(ctx, settings.requestTimeout()));
+    router.route().handler(new AuthenticationFilter(settings.authenticators(), settings.anonymous()));
+    AuthorizationFilter authorization = new AuthorizationFilter(settings.alwaysAllowPaths());
+    router.route().handler(authorization);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()).setHandleFileUploads(false);
+    for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)) {
+      router.route().method(method).handler(body);
+    }
+    List<HealthCheck> live = List.of(new HealthCheck("ping", () -> Future.succeededFuture()));
+    HealthCheck storage = new HealthCheck("storage", () ->
+        Future.fromCompletionStage(settings.store().currentRevision()).<Void>mapEmpty()
+            .timeout(2, java.util.concurrent.TimeUnit.SECONDS));
+    List<HealthCheck> ready = new ArrayList<>(live);
+    ready.add(storage);
+    ready.addAll(settings.readinessChecks());
+    HealthEndpoints.mount(router, "livez", live);
+    HealthEndpoints.mount(router, "readyz", ready);
+    HealthEndpoints.mount(router, "healthz", ready);
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(settings.metrics().scrape()));
+    routes.accept(router);
+    ApiContext api = new ApiContext(vertx, settings.store(), new ObjectStrategy(settings.clock()),
+        new Admission(settings.maxBodyBytes()), new ManagedFields(),
+        new ObjectRenderer(new PlainTableRenderer()), settings.clock(), Duration.ofSeconds(3));
+    ResourceHandlers resources = new ResourceHandlers(settings.registry(), api, settings.bookmarkInterval());
+    router.route("/apis/*").handler(resources);
+    router.route().handler(ctx -> ctx.fail(ApiException.notFound("the server could not find the requested resource")));
+    router.route().failureHandler(ApiServer::failure);
+    return router;
+  }
+
+  private static void accounting(RoutingContext ctx, ServerSettings settings) {
+    boolean mutating = switch (ctx.request().method().name()) {
+      case "POST", "PUT", "PATCH", "DELETE" -> true;
+      default -> false;
+    };
+    Runnable done = settings.metrics().inflight(mutating);
+    long start = System.nanoTime();
+    ctx.addEndHandler(result -> {
+      done.run();
+      RequestInfo info = safeInfo(ctx);
+      String verb = info == null ? ctx.request().method().name() : info.verb().toUpperCase(java.util.Locale.ROOT);
+      settings.metrics().request(verb, info == null ? "" : info.group(), info == null ? "" : info.resourcePath(),
+          ctx.response().getStatusCode(), Duration.ofNanos(System.nanoTime() - start));
+    });
+    ctx.next();
+  }
+
+  private static RequestInfo safeInfo(RoutingContext ctx) {
+    try {
+      return RequestInfo.parse(ctx.request().method().name(), ctx.normalizedPath(),
+          new QueryParams(ctx.queryParams()).bool("watch", false));
+    } catch (ApiException e) {
+      return null;
+    }
+  }
+
+  private static void deadline(RoutingContext ctx, Duration timeout) {
+    boolean watch = new QueryParams(ctx.queryParams()).bool("watch", false)
+        || "websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"));
+    if (!watch && timeout.toMillis() > 0) {
+      long timer = ctx.vertx().setTimer(timeout.toMillis(), id -> {
+        if (!ctx.response().ended() && !ctx.response().headWritten()) {
+          ctx.fail(ApiException.of(504, "Timeout", "Timeout: request did not complete within requested timeout - "
+              + "context deadline exceeded"));
+        }
+      });
+      ctx.addEndHandler(v -> ctx.vertx().cancelTimer(timer));
+    }
+    ctx.next();
+  }
+
+  private static void failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    ApiException error;
+    if (failure instanceof ApiException api) {
+      error = api;
+    } else if (failure != null) {
+      error = StorageErrors.toApi(failure, "", "", "");
+      if (error.code() >= 500) {
+        LOG.error("request {} {} failed", ctx.request().method(), ctx.request().uri(), failure);
+      }
+    } else {
+      error = switch (ctx.statusCode()) {
+        case 401 -> ApiException.unauthorized();
+        case 403 -> ApiException.forbidden(forbiddenMessage(ctx));
+        case 404 -> ApiException.notFound("the server could not find the requested resource");
+        case 405 -> ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        case 413 -> ApiException.tooLarge("Request entity too large");
+        case 400 -> ApiException.badRequest("the request could not be read");
+        default -> ApiException.internal("an error on the server prevented the request from succeeding");
+      };
+    }
+    Responses.status(ctx, error);
+  }
+
+  private static String forbiddenMessage(RoutingContext ctx) {
+    String denial = AuthorizationFilter.denial(ctx);
+    return denial == null ? "forbidden" : "forbidden: " + denial;
+  }
+
+  @Override
+  public void close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (HttpServer server : servers) {
+      closing.add(server.close());
+    }
+    try {
+      Future.all(closing).await(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("server did not close cleanly: {}", e.toString());
+    }
+  }
+
+  /** For tests: the JSON of a Status. */
+  static String statusJson(ApiException e) {
+    return new String(Json.bytes(e.toStatus()), java.nio.charset.StandardCharsets.UTF_8);
+  }
+}

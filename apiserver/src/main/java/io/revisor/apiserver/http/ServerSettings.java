@@ -1,0 +1,50 @@
+package io.revisor.apiserver.http;
+
+import io.revisor.apiserver.auth.Authenticator;
+import io.revisor.apiserver.crd.ResourceRegistry;
+import io.revisor.apiserver.health.HealthCheck;
+import io.revisor.apiserver.metrics.ApiMetrics;
+import io.revisor.storage.resource.ResourceStore;
+import io.vertx.core.net.KeyCertOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything {@link ApiServer} needs, assembled by the main class (or a test).
+ *
+ * @param registry the served kinds
+ * @param store the resource store (already metered if wanted)
+ * @param metrics the metrics registry
+ * @param keyCert the serving certificate and key
+ * @param clientCa the CA bundle client certificates must chain to, or null to not ask for client certificates
+ * @param authenticators the authentication chain, in order
+ * @param anonymous whether requests without credentials are anonymous (else 401)
+ * @param alwaysAllowPaths paths anonymous users may reach
+ * @param readinessChecks extra readyz checks (storage reachability is added by the server)
+ * @param bindAddress listen address
+ * @param port listen port (0 = any free port)
+ * @param http2MaxStreams concurrent streams per HTTP/2 connection
+ * @param maxBodyBytes request body limit (413 beyond)
+ * @param requestTimeout deadline of non-watch requests (504 beyond)
+ * @param bookmarkInterval watch bookmark period
+ * @param clock timestamps and deadlines
+ */
+public record ServerSettings(
+    ResourceRegistry registry,
+    ResourceStore store,
+    ApiMetrics metrics,
+    KeyCertOptions keyCert,
+    Path clientCa,
+    List<Authenticator> authenticators,
+    boolean anonymous,
+    List<String> alwaysAllowPaths,
+    List<HealthCheck> readinessChecks,
+    String bindAddress,
+    int port,
+    int http2MaxStreams,
+    long maxBodyBytes,
+    Duration requestTimeout,
+    Duration bookmarkInterval,
+    Clock clock) {}

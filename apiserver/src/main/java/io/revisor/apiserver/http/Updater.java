@@ -1,0 +1,71 @@
+package io.revisor.apiserver.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.storage.resource.Preconditions;
+import io.revisor.storage.resource.StoredObject;
+import io.vertx.core.Future;
+import java.util.function.UnaryOperator;
+
+/**
+ * The guaranteed-update path shared by PUT and PATCH: computes the desired object from the current one, applies the
+ * update rules and admission, writes it with a compare-and-swap (retried by the store on concurrent changes), and
+ * deletes an object whose last finalizer was just removed.
+ */
+final class Updater {
+  private final ApiContext api;
+
+  Updater(ApiContext api) {
+    this.api = api;
+  }
+
+  /**
+   * Updates the request's object.
+   *
+   * @param desired computes the client's intended object from a copy of the current one; may throw ApiException;
+   *     called again after a concurrent change
+   */
+  Future<StoredObject> update(
+      ResourceRequest request, Preconditions preconditions, UnaryOperator<ObjectNode> desired, boolean dryRun) {
+    boolean status = request.info().subresource().equals("status");
+    if (dryRun) {
+      return request.on(api.store().get(request.key(), 0)).map(current -> {
+        if (preconditions.resourceVersion() != 0 && preconditions.resourceVersion() != current.resourceVersion()) {
+          throw StorageErrors.toApi(conflict(), request.definition().group(), request.definition().names().plural(),
+              request.info().name());
+        }
+        byte[] next = next(request, current, desired, status);
+        return new StoredObject(current.key(), next, current.resourceVersion());
+      });
+    }
+    return request.on(api.store().update(request.key(), preconditions,
+            current -> next(request, current, desired, status), request.actor()))
+        .compose(updated -> {
+          ObjectNode object = ObjectRenderer.decode(updated.json());
+          if (!ObjectStrategy.readyToDelete(object)) {
+            return Future.succeededFuture(updated);
+          }
+          String uid = ObjectStrategy.metadata(object).path("uid").asText();
+          return request.on(api.store().delete(updated.key(), new Preconditions(uid, updated.resourceVersion()), null,
+              request.actor()));
+        });
+  }
+
+  private byte[] next(
+      ResourceRequest request, StoredObject current, UnaryOperator<ObjectNode> desired, boolean status) {
+    ObjectNode old = ObjectRenderer.decode(current.json());
+    ObjectNode wanted = desired.apply(old.deepCopy());
+    api.strategy().checkTypeMeta(request, wanted);
+    ObjectNode result = api.strategy().prepareForUpdate(request, wanted, old, status);
+    api.strategy().checkImmutable(request, result, old);
+    api.admission().admit(request, result, old);
+    api.managedFields().recordUpdate(request, old, result);
+    ObjectStrategy.metadata(result).put("resourceVersion", Long.toString(current.resourceVersion()));
+    result.put("apiVersion", old.path("apiVersion").asText(request.apiVersion()));
+    return ObjectStrategy.encode(result);
+  }
+
+  private static io.revisor.storage.resource.StorageException conflict() {
+    return new io.revisor.storage.resource.StorageException(
+        io.revisor.storage.resource.StorageErrorCode.CONFLICT, "resourceVersion mismatch");
+  }
+}

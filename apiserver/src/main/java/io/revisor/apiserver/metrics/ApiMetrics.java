@@ -1,0 +1,92 @@
+package io.revisor.apiserver.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The server's Prometheus metrics, with kube-apiserver's names where one exists:
+ * {@code apiserver_request_total{verb,group,resource,code}}, {@code apiserver_request_duration_seconds} (histogram by
+ * verb, group and resource), {@code apiserver_current_inflight_requests{request_kind}}, {@code
+ * apiserver_registered_watchers{group,resource}}, and {@code revisor_storage_request_duration_seconds{operation}};
+ * plus JVM metrics. Thread-safe.
+ */
+public final class ApiMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicInteger readOnlyInflight = new AtomicInteger();
+  private final AtomicInteger mutatingInflight = new AtomicInteger();
+  private final java.util.concurrent.ConcurrentMap<String, AtomicInteger> watchers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  public ApiMetrics() {
+    registry.gauge("apiserver_current_inflight_requests",
+        io.micrometer.core.instrument.Tags.of("request_kind", "readOnly"), readOnlyInflight);
+    registry.gauge("apiserver_current_inflight_requests",
+        io.micrometer.core.instrument.Tags.of("request_kind", "mutating"), mutatingInflight);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+  }
+
+  /** The registry, for binders (e.g. caches) and tests. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Counts a request in flight until the returned handle is called. */
+  public Runnable inflight(boolean mutating) {
+    AtomicInteger gauge = mutating ? mutatingInflight : readOnlyInflight;
+    gauge.incrementAndGet();
+    return gauge::decrementAndGet;
+  }
+
+  /** Records a finished request. */
+  public void request(String verb, String group, String resource, int code, Duration elapsed) {
+    Counter.builder("apiserver_request_total")
+        .tags("verb", verb, "group", group, "resource", resource, "code", Integer.toString(code))
+        .register(registry).increment();
+    if (!verb.equals("WATCH")) {
+      Timer.builder("apiserver_request_duration_seconds")
+          .tags("verb", verb, "group", group, "resource", resource)
+          .publishPercentileHistogram()
+          .minimumExpectedValue(Duration.ofMillis(1))
+          .maximumExpectedValue(Duration.ofSeconds(60))
+          .register(registry).record(elapsed);
+    }
+  }
+
+  /** Records one storage call. */
+  public void storage(String operation, Duration elapsed) {
+    Timer.builder("revisor_storage_request_duration_seconds")
+        .tags("operation", operation)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry).record(elapsed);
+  }
+
+  /** Counts an open watch of {@code group}/{@code resource} until the returned handle is called. */
+  public Runnable watcher(String group, String resource) {
+    AtomicInteger gauge = watchers.computeIfAbsent(group + "/" + resource, key -> {
+      AtomicInteger counter = new AtomicInteger();
+      registry.gauge("apiserver_registered_watchers",
+          io.micrometer.core.instrument.Tags.of("group", group, "resource", resource), counter);
+      return counter;
+    });
+    gauge.incrementAndGet();
+    return gauge::decrementAndGet;
+  }
+}

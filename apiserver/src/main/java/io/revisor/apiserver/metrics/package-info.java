@@ -1,0 +1,2 @@
+/** Prometheus metrics of requests, watches and storage calls. */
+package io.revisor.apiserver.metrics;
