@@ -1,0 +1,242 @@
+package io.revisor.apiserver.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A small HTTP client for tests, over the JDK's HttpClient (HTTP/2 with ALPN), trusting only the server's CA. Every
+ * call is bounded in time.
+ */
+public final class ApiClient {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final String base;
+  private final String token;
+  private final HttpClient http;
+
+  /** A response: status code, headers and the body parsed as JSON (null when it is not JSON). */
+  public record Response(int code, Map<String, List<String>> headers, String text, JsonNode json) {
+    public String header(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+          .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
+    }
+
+    public List<String> headerValues(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+          .flatMap(e -> e.getValue().stream()).toList();
+    }
+
+    @Override
+    public String toString() {
+      return code + " " + text;
+    }
+  }
+
+  ApiClient(String base, Path caFile, String token) {
+    this(base, caFile, token, HttpClient.Version.HTTP_2);
+  }
+
+  private ApiClient(String base, Path caFile, String token, HttpClient.Version version) {
+    this.base = base;
+    this.token = token;
+    this.http = HttpClient.newBuilder().version(version).sslContext(trusting(caFile))
+        .sslParameters(sslParameters()).connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  /** The same client over HTTP/1.1 only. */
+  public ApiClient http11(Path caFile) {
+    return new ApiClient(base, caFile, token, HttpClient.Version.HTTP_1_1);
+  }
+
+  public Response get(String path) {
+    return send("GET", path, null, null, null);
+  }
+
+  public Response get(String path, String accept) {
+    return send("GET", path, null, null, accept);
+  }
+
+  public Response post(String path, String json) {
+    return send("POST", path, json, "application/json", null);
+  }
+
+  public Response put(String path, String json) {
+    return send("PUT", path, json, "application/json", null);
+  }
+
+  public Response patch(String path, String contentType, String body) {
+    return send("PATCH", path, body, contentType, null);
+  }
+
+  public Response delete(String path) {
+    return send("DELETE", path, null, null, null);
+  }
+
+  public Response delete(String path, String json) {
+    return send("DELETE", path, json, "application/json", null);
+  }
+
+  /** Any request. */
+  public Response send(String method, String path, String body, String contentType, String accept) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    if (accept != null) {
+      request.header("Accept", accept);
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    try {
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.headers().map(), response.body(), parse(response.body()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** An open watch: events arrive in a queue as parsed JSON; closing it ends the stream. */
+  public final class Watch implements AutoCloseable {
+    private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+    private final InputStream body;
+    private final Thread reader;
+    private final int code;
+    private volatile boolean ended;
+
+    Watch(HttpResponse<InputStream> response) {
+      this.code = response.statusCode();
+      this.body = response.body();
+      this.reader = new Thread(this::read, "test-watch-reader");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    private void read() {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          if (!line.isBlank()) {
+            events.add(MAPPER.readTree(line));
+          }
+        }
+      } catch (IOException e) {
+        // The stream was closed.
+      } finally {
+        ended = true;
+      }
+    }
+
+    public int code() {
+      return code;
+    }
+
+    /** The next event, or null when none arrives within {@code timeout}. */
+    public JsonNode next(Duration timeout) {
+      try {
+        return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+
+    /** Whether the server ended the stream (and every event was read). */
+    public boolean ended() {
+      return ended && events.isEmpty();
+    }
+
+    @Override
+    public void close() {
+      try {
+        body.close();
+      } catch (IOException e) {
+        // Already closed.
+      }
+    }
+  }
+
+  /** Starts a watch at {@code path} (which must include {@code watch=true}). */
+  public Watch watch(String path, String accept) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (accept != null) {
+      request.header("Accept", accept);
+    }
+    try {
+      return new Watch(http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode parse(String body) {
+    try {
+      return body == null || body.isEmpty() ? null : MAPPER.readTree(body);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static SSLParameters sslParameters() {
+    SSLParameters parameters = new SSLParameters();
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    return parameters;
+  }
+
+  static SSLContext trusting(Path caFile) {
+    try (InputStream in = Files.newInputStream(caFile)) {
+      Collection<? extends java.security.cert.Certificate> certs =
+          CertificateFactory.getInstance("X.509").generateCertificates(in);
+      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+      trust.load(null, null);
+      int i = 0;
+      for (java.security.cert.Certificate cert : certs) {
+        trust.setCertificateEntry("ca-" + i++, (X509Certificate) cert);
+      }
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, factory.getTrustManagers(), null);
+      return context;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot trust " + caFile, e);
+    }
+  }
+}
