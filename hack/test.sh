@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The tests need etcd (they start it themselves) and openssl (certificates for the etcd TLS tests).
+# The tests need etcd (they start it themselves), openssl (certificates for the etcd TLS tests) and kubectl (the
+# end-to-end tests drive the real binary).
 missing=()
 command -v "${REVISOR_ETCD_BINARY:-etcd}" >/dev/null 2>&1 || missing+=(etcd-server)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v "${REVISOR_KUBECTL:-kubectl}" >/dev/null 2>&1 || missing+=(kubernetes-client)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "hack/test.sh: installing ${missing[*]}" >&2
   sudo=""
