@@ -1,0 +1,175 @@
+package io.revisor.apiserver.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.revisor.apiserver.testing.RevisorServer;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Fabric8 Kubernetes client, unchanged, against a running server: generic CRUD and informers over WebSocket and
+ * HTTP watches that must see every change.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractFabric8Test {
+  static final ResourceDefinitionContext DASHBOARDS = new ResourceDefinitionContext.Builder()
+      .withGroup("demo.revisor.io").withVersion("v1").withPlural("dashboards").withKind("Dashboard")
+      .withNamespaced(true).build();
+
+  private RevisorServer server;
+
+  protected abstract RevisorServer startServer();
+
+  protected void afterServerStopped() {}
+
+  @BeforeAll
+  void start() {
+    server = startServer();
+  }
+
+  @AfterAll
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    afterServerStopped();
+  }
+
+  KubernetesClient client(boolean onlyHttpWatches) throws Exception {
+    Config config = new ConfigBuilder(Config.empty())
+        .withMasterUrl(server.url())
+        .withCaCertData(java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(server.caFile())))
+        .withOauthToken(RevisorServer.ADMIN_TOKEN)
+        .withOnlyHttpWatches(onlyHttpWatches)
+        .withRequestTimeout(20_000)
+        .build();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  static GenericKubernetesResource dashboard(String ns, String name, String title) {
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion("demo.revisor.io/v1").withKind("Dashboard")
+        .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+        .withAdditionalProperties(Map.of("spec", Map.of("title", title)))
+        .build();
+  }
+
+  @Test
+  void genericCrud() throws Exception {
+    String ns = "f8-" + UUID.randomUUID().toString().substring(0, 8);
+    try (KubernetesClient client = client(false)) {
+      var dashboards = client.genericKubernetesResources(DASHBOARDS).inNamespace(ns);
+      GenericKubernetesResource created = dashboards.resource(dashboard(ns, "home", "Home")).create();
+      assertThat(created.getMetadata().getUid()).isNotEmpty();
+      assertThat(created.getMetadata().getGeneration()).isEqualTo(1L);
+      assertThat(dashboards.withName("home").get().getMetadata().getResourceVersion())
+          .isEqualTo(created.getMetadata().getResourceVersion());
+      assertThat(dashboards.list().getItems()).extracting(r -> r.getMetadata().getName()).containsExactly("home");
+
+      GenericKubernetesResource edited = dashboards.withName("home")
+          .edit(r -> {
+            r.setAdditionalProperty("spec", Map.of("title", "Home 2"));
+            return r;
+          });
+      assertThat(edited.getMetadata().getGeneration()).isEqualTo(2L);
+
+      GenericKubernetesResource patched = dashboards.withName("home").patch(PatchContext.of(PatchType.JSON_MERGE),
+          "{\"metadata\":{\"labels\":{\"team\":\"ops\"}}}");
+      assertThat(patched.getMetadata().getLabels()).containsEntry("team", "ops");
+
+      GenericKubernetesResource stale = dashboard(ns, "home", "stale");
+      stale.getMetadata().setResourceVersion(created.getMetadata().getResourceVersion());
+      assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(KubernetesClientException.class,
+          () -> dashboards.resource(stale).update()).getCode()).isEqualTo(409);
+
+      assertThat(dashboards.withName("home").delete()).hasSize(1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> dashboards.withName("home").get() == null);
+    }
+  }
+
+  @ParameterizedTest(name = "onlyHttpWatches={0}")
+  @ValueSource(booleans = {false, true})
+  void informerSeesEveryChange(boolean onlyHttpWatches) throws Exception {
+    String ns = "inf-" + UUID.randomUUID().toString().substring(0, 8);
+    try (KubernetesClient client = client(onlyHttpWatches)) {
+      var dashboards = client.genericKubernetesResources(DASHBOARDS).inNamespace(ns);
+      dashboards.resource(dashboard(ns, "before", "Before")).create();
+      List<String> events = new CopyOnWriteArrayList<>();
+      Map<String, String> titles = new ConcurrentHashMap<>();
+      SharedIndexInformer<GenericKubernetesResource> informer = dashboards.inform(new ResourceEventHandler<>() {
+        @Override
+        public void onAdd(GenericKubernetesResource obj) {
+          events.add("add " + obj.getMetadata().getName());
+          titles.put(obj.getMetadata().getName(), title(obj));
+        }
+
+        @Override
+        public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+          events.add("update " + newObj.getMetadata().getName());
+          titles.put(newObj.getMetadata().getName(), title(newObj));
+        }
+
+        @Override
+        public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+          events.add("delete " + obj.getMetadata().getName());
+          titles.remove(obj.getMetadata().getName());
+        }
+      });
+      try {
+        await().atMost(Duration.ofSeconds(20)).until(informer::hasSynced);
+        int changes = 20;
+        for (int i = 0; i < changes; i++) {
+          dashboards.resource(dashboard(ns, "d" + i, "v1")).create();
+        }
+        for (int i = 0; i < changes; i += 2) {
+          dashboards.withName("d" + i).edit(r -> {
+            r.setAdditionalProperty("spec", Map.of("title", "v2"));
+            return r;
+          });
+        }
+        dashboards.withName("before").delete();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+          assertThat(titles).hasSize(changes);
+          for (int i = 0; i < changes; i++) {
+            assertThat(titles.get("d" + i)).isEqualTo(i % 2 == 0 ? "v2" : "v1");
+          }
+        });
+        assertThat(events).contains("add before", "delete before");
+        assertThat(events.stream().filter(e -> e.startsWith("update")).count()).isEqualTo(changes / 2);
+        assertThat(informer.getStore().list()).hasSize(changes);
+      } finally {
+        informer.close();
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String title(GenericKubernetesResource r) {
+    Object spec = r.getAdditionalProperties().get("spec");
+    return spec instanceof Map<?, ?> m ? String.valueOf(((Map<String, Object>) m).get("title")) : null;
+  }
+}
