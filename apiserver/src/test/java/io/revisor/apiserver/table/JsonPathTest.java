@@ -9,6 +9,8 @@ import io.revisor.apiserver.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -191,8 +193,8 @@ class JsonPathTest {
     return Arguments.of(named(name, expression), detail);
   }
 
-  private static java.util.List<JsonNode> list(String jsonArray) {
-    java.util.List<JsonNode> out = new java.util.ArrayList<>();
+  private static List<JsonNode> list(String jsonArray) {
+    List<JsonNode> out = new ArrayList<>();
     json(jsonArray).forEach(out::add);
     return out;
   }
