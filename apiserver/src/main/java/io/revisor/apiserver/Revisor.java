@@ -12,6 +12,8 @@ import io.revisor.apiserver.http.ApiServer;
 import io.revisor.apiserver.http.ServerSettings;
 import io.revisor.apiserver.metrics.ApiMetrics;
 import io.revisor.apiserver.metrics.MeteredResourceStore;
+import io.revisor.apiserver.tls.SelfSignedCertificates;
+import io.revisor.apiserver.tls.ServingCertificates;
 import io.revisor.storage.kv.KvStore;
 import io.revisor.storage.kv.embedded.EmbeddedKvStore;
 import io.revisor.storage.kv.embedded.EmbeddedKvStoreOptions;
@@ -219,8 +221,17 @@ public final class Revisor implements AutoCloseable {
         return new Serving(new PemKeyCertOptions().setCertPath(options.tlsCertFile.toString())
             .setKeyPath(options.tlsPrivateKeyFile.toString()), options.tlsCertFile);
       }
-      io.vertx.core.net.SelfSignedCertificate generated = io.vertx.core.net.SelfSignedCertificate.create("localhost");
-      return new Serving(generated.keyCertOptions(), Path.of(generated.certificatePath()));
+      try {
+        ServingCertificates generated =
+            SelfSignedCertificates.ensure(options.certDir, options.tlsSans, Clock.systemUTC());
+        if (generated.certificateIssued()) {
+          LOG.info("issued a serving certificate for {} in {}", generated.subjectAlternativeNames(), options.certDir);
+        }
+        return new Serving(new PemKeyCertOptions().setCertPath(generated.certificateFile().toString())
+            .setKeyPath(generated.keyFile().toString()), generated.caCertificateFile());
+      } catch (IOException | RuntimeException e) {
+        throw new StartupException("cannot prepare serving certificates in " + options.certDir + ": " + e.getMessage(), e);
+      }
     }
   }
 }

@@ -3,6 +3,8 @@ package io.revisor.apiserver.crd;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import io.revisor.apiserver.json.Json;
+import io.revisor.apiserver.table.JsonPath;
+import io.revisor.apiserver.table.JsonPathException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -194,6 +196,11 @@ public final class DefinitionLoader {
           "Unsupported value: \"" + type + "\": supported values: \"boolean\", \"date\", \"integer\", \"number\", \"string\"");
       String jsonPath = f.string(c, cp + ".jsonPath");
       f.require(jsonPath.startsWith("."), cp + ".jsonPath", "Invalid value: \"" + jsonPath + "\": must be a simple json path starting with .");
+      try {
+        JsonPath.compile(jsonPath);
+      } catch (JsonPathException e) {
+        throw new DefinitionException(f.source(), cp + ".jsonPath", "Invalid value: \"" + jsonPath + "\": " + e.detail());
+      }
       int priority = c.path("priority").asInt(0);
       f.require(priority >= 0, cp + ".priority", "Invalid value: " + priority + ": must be non-negative");
       columns.add(new PrinterColumn(f.string(c, cp + ".name"), type, c.path("format").asText(""),

@@ -60,8 +60,20 @@ public final class ObjectRenderer {
     };
   }
 
-  /** A BOOKMARK event's object: the kind with only {@code metadata.resourceVersion} (and annotations). */
-  public ObjectNode bookmark(ResourceRequest request, long resourceVersion, boolean initialEventsEnd) {
+  /**
+   * A BOOKMARK event's object: the kind with only {@code metadata.resourceVersion} (and the initial-events-end
+   * annotation); for Table watches an empty Table with that resourceVersion, as Kubernetes converts it.
+   */
+  public ObjectNode bookmark(
+      ResourceRequest request, MediaTypes.Representation as, long resourceVersion, boolean initialEventsEnd) {
+    if (as.form() == MediaTypes.Form.TABLE) {
+      ObjectNode table = Json.object();
+      table.put("kind", "Table").put("apiVersion", "meta.k8s.io/" + as.metaVersion());
+      table.putObject("metadata").put("resourceVersion", Long.toString(resourceVersion));
+      table.putNull("columnDefinitions");
+      table.putArray("rows");
+      return table;
+    }
     ObjectNode object = Json.object();
     object.put("kind", request.definition().names().kind()).put("apiVersion", request.apiVersion());
     ObjectNode metadata = object.putObject("metadata");

@@ -208,7 +208,7 @@ final class WatchHandler {
         bookmarkTimer = api.vertx().setTimer(millis - 2_000, id -> {
           bookmarkTimer = -1;
           if (!finished && lastRevision > 0) {
-            send("BOOKMARK", api.renderer().bookmark(request, lastRevision, false));
+            send("BOOKMARK", api.renderer().bookmark(request, as, lastRevision, false));
           }
         });
       }
@@ -246,7 +246,7 @@ final class WatchHandler {
           return;
         }
         lastRevision = Math.max(lastRevision, event.resourceVersion());
-        send("BOOKMARK", api.renderer().bookmark(request, event.resourceVersion(), end));
+        send("BOOKMARK", api.renderer().bookmark(request, as, event.resourceVersion(), end));
         return;
       }
       lastRevision = Math.max(lastRevision, event.resourceVersion());
