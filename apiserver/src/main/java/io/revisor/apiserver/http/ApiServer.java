@@ -50,7 +50,7 @@ public final class ApiServer implements AutoCloseable {
       Vertx vertx, ServerSettings settings, Consumer<Router> routes, int instances) {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.bindAddress())
-        .setPort(settings.port())
+        .setPort(settings.port() == 0 ? freePort(settings.bindAddress()) : settings.port())
         .setSsl(true)
         .setKeyCertOptions(settings.keyCert())
         .setUseAlpn(true)
@@ -68,16 +68,21 @@ public final class ApiServer implements AutoCloseable {
     Router router = router(vertx, settings, routes);
     List<HttpServer> servers = new ArrayList<>();
     List<Future<HttpServer>> listening = new ArrayList<>();
-    Future<HttpServer> first = vertx.createHttpServer(options).requestHandler(router).listen();
-    return first.compose(server -> {
-      servers.add(server);
-      // Further instances share the bound port (Vert.x balances connections across them).
-      HttpServerOptions same = new HttpServerOptions(options).setPort(server.actualPort());
-      for (int i = 1; i < instances; i++) {
-        listening.add(vertx.createHttpServer(same).requestHandler(router).listen().onSuccess(servers::add));
-      }
-      return Future.all(listening).map(all -> new ApiServer(vertx, servers));
-    });
+    // Every instance binds the same port; Vert.x shares the socket and balances connections across event loops.
+    for (int i = 0; i < instances; i++) {
+      listening.add(vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(servers::add));
+    }
+    return Future.all(listening).map(all -> new ApiServer(vertx, servers))
+        .onFailure(failure -> servers.forEach(HttpServer::close));
+  }
+
+  /** A port that is free now on {@code host}, for "any free port" (Vert.x cannot share a socket bound to port 0). */
+  private static int freePort(String host) {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("no free port on " + host, e);
+    }
   }
 
   /** The port the server listens on. */

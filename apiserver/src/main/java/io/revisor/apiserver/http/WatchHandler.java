@@ -64,9 +64,11 @@ final class WatchHandler {
         response.setStatusCode(200).putHeader("Content-Type", as.contentType())
             .putHeader("Cache-Control", "no-cache, private");
         Responses.warnings(response, request.warnings());
-        if (request.routing().request().version() == io.vertx.core.http.HttpVersion.HTTP_1_1) {
+        if (request.routing().request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
           response.setChunked(true);
         }
+        // Headers go out now: a client waits for them before reading events, and there may be none for a while.
+        response.writeHead();
         new Stream(request, as, params, options, timeout, new ResponseSink(response)).start();
       }
     });

@@ -189,7 +189,7 @@ public final class ApiClient {
 
   /** Starts a watch at {@code path} (which must include {@code watch=true}). */
   public Watch watch(String path, String accept) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET();
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
