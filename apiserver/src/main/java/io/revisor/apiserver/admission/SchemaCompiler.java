@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * Checks an {@code openAPIV3Schema} the way kube-apiserver checks a CustomResourceDefinition version's schema, and
@@ -119,7 +120,7 @@ final class SchemaCompiler {
       Raw child = r.child(e.getValue(), p.child("properties").key(k));
       b.properties.put(k, structural(child, Level.FIELD, sub, false, collectDefaults));
     }
-    junctors(r, b, lvl, ssv, isIntOrStringAnyOf(r), isIntOrStringAllOf(r));
+    junctors(r, b, lvl, ssv, isIntOrStringAnyOf(r), isIntOrStringAllOf(r), true);
     if (r.items != null && r.items.isObject()) {
       b.items = structural(r.child(r.items, p.child("items")), Level.ITEMS, ssv, false, collectDefaults);
     }
@@ -201,7 +202,7 @@ final class SchemaCompiler {
       Raw child = r.child(e.getValue(), p.child("properties").key(e.getKey()));
       b.properties.put(e.getKey(), nested(child, Level.FIELD, ssv, false, false, check));
     }
-    junctorsNested(r, b, lvl, ssv, skipAnyOf, skipAllOfAnyOf, check);
+    junctors(r, b, lvl, ssv, skipAnyOf, skipAllOfAnyOf, check);
     if (r.items != null && r.items.isObject()) {
       b.items = nested(r.child(r.items, p.child("items")), lvl, ssv, false, false, check);
     }
@@ -267,12 +268,9 @@ final class SchemaCompiler {
     return b.build();
   }
 
-  private void junctors(Raw r, SchemaNode.Builder b, Level lvl, Ssv ssv, boolean skipAnyOf, boolean skipAllOfAnyOf) {
-    junctorsNested(r, b, lvl, ssv, skipAnyOf, skipAllOfAnyOf, true);
-  }
-
-  private void junctorsNested(Raw r, SchemaNode.Builder b, Level lvl, Ssv ssv, boolean skipAnyOf,
-      boolean skipAllOfAnyOf, boolean check) {
+  /** The nodes under not, allOf, oneOf and anyOf; {@code check} is false where kube skips the structural checks. */
+  private void junctors(Raw r, SchemaNode.Builder b, Level lvl, Ssv ssv, boolean skipAnyOf, boolean skipAllOfAnyOf,
+      boolean check) {
     FieldPath p = r.path;
     if (r.not != null) {
       b.not = nested(r.child(r.not, p.child("not")), lvl, ssv, false, false, check);
@@ -286,12 +284,8 @@ final class SchemaCompiler {
     }
   }
 
-  private interface IndexPredicate {
-    boolean test(int i);
-  }
-
   private List<SchemaNode> list(Raw r, List<JsonNode> schemas, String keyword, Level lvl, Ssv ssv, boolean check,
-      IndexPredicate skipAnyOf) {
+      IntPredicate skipAnyOf) {
     List<SchemaNode> out = new ArrayList<>();
     for (int i = 0; i < schemas.size(); i++) {
       Raw child = r.child(schemas.get(i), r.path.child(keyword).index(i));
@@ -635,36 +629,23 @@ final class SchemaCompiler {
       this.json = json;
       this.path = path;
       this.errors = errors;
-      if (path != null) {
-        read();
-      } else {
-        readQuietly();
-      }
+      read();
     }
 
-    /** A child schema; a null path reads it without reporting (for re-reads during the completeness check). */
+    /**
+     * A child schema. A null path reads it again without reporting anything (the completeness check re-reads nodes
+     * whose problems the main walk reports).
+     */
     Raw child(JsonNode child, FieldPath childPath) {
+      if (childPath == null) {
+        return new Raw(child.isObject() ? child : JsonNodeFactory.instance.objectNode(), FieldPath.of(""),
+            new ArrayList<>());
+      }
       if (!child.isObject()) {
-        if (childPath != null) {
-          errors.add(FieldError.typeInvalid(childPath.toString(), child, "must be an object"));
-        }
+        errors.add(FieldError.typeInvalid(childPath.toString(), child, "must be an object"));
         return new Raw(JsonNodeFactory.instance.objectNode(), childPath, errors);
       }
       return new Raw(child, childPath, errors);
-    }
-
-    private void readQuietly() {
-      List<FieldError> sink = new ArrayList<>();
-      new Raw(json, FieldPath.of(""), sink).copyTo(this);
-    }
-
-    private void copyTo(Raw other) {
-      other.items = items;
-      other.properties.putAll(properties);
-      other.allOf = allOf;
-      other.anyOf = anyOf;
-      other.oneOf = oneOf;
-      other.not = not;
     }
 
     private void read() {
