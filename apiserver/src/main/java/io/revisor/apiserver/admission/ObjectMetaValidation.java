@@ -9,7 +9,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -433,8 +432,7 @@ public final class ObjectMetaValidation {
         errs.add(FieldError.typeInvalid(p.child(field).toString(), v, "must be an object of strings"));
         return;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : v.properties()) {
         if (e.getValue().isTextual()) {
           into.put(e.getKey(), e.getValue().textValue());
         } else if (!e.getValue().isNull()) {

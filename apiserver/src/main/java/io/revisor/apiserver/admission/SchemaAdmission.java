@@ -34,7 +34,7 @@ public interface SchemaAdmission {
    * {@code metadata} keeps only the fields of Kubernetes' ObjectMeta (empty optional ones are dropped silently).
    * Null values of fields that are neither nullable nor defaulted are dropped silently too.
    *
-   * @param object the whole object, mutated
+   * @param object the whole object, non-null; mutated
    * @return the paths of the unknown fields dropped ({@code spec.foo}, {@code spec.items[0].bar},
    *     {@code metadata.foo}): root metadata first, then the schema's in sorted order, as kube reports them; the HTTP
    *     layer turns each into {@code unknown field "<path>"} (a warning under {@code fieldValidation=Warn}, a
@@ -46,7 +46,7 @@ public interface SchemaAdmission {
    * Applies the schema's defaults in place: to absent properties of every object that exists, to non-nullable
    * nulls, to array items and map values that are non-nullable nulls. Run it after {@link #prune}.
    *
-   * @param object the whole object, mutated
+   * @param object the whole object, non-null; mutated
    */
   void applyDefaults(ObjectNode object);
 
@@ -55,7 +55,7 @@ public interface SchemaAdmission {
    * messages, then the metadata of embedded resources and the uniqueness of {@code x-kubernetes-list-type} set and
    * map lists. Root {@code metadata} is not checked here beyond what the schema itself says about it.
    *
-   * @param object the whole object; not mutated
+   * @param object the whole object, non-null; not mutated
    * @return the errors in kube's order, empty when valid
    */
   List<FieldError> validate(JsonNode object);

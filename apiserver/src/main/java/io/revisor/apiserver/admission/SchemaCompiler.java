@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -498,8 +497,7 @@ final class SchemaCompiler {
       return;
     }
     boolean other = false;
-    for (Iterator<Map.Entry<String, JsonNode>> it = metadata.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : metadata.properties()) {
       switch (e.getKey()) {
         case "type", "default" -> { }
         case "properties" -> {
@@ -649,8 +647,7 @@ final class SchemaCompiler {
     }
 
     private void read() {
-      for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : json.properties()) {
         String k = e.getKey();
         JsonNode v = e.getValue();
         present.add(k);
@@ -681,7 +678,7 @@ final class SchemaCompiler {
           case "items" -> items = v.isObject() || v.isArray() ? v : invalid(k, v, "must be an object or an array");
           case "properties" -> {
             if (v.isObject()) {
-              v.fields().forEachRemaining(p -> properties.put(p.getKey(), p.getValue()));
+              v.properties().forEach(p -> properties.put(p.getKey(), p.getValue()));
             } else if (!v.isNull()) {
               invalid(k, v, "must be an object");
             }

@@ -374,8 +374,7 @@ final class SchemaValidator {
         }
       }
     } else if (s.additionalProperties != null) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = data.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : data.properties()) {
         if (!s.properties.containsKey(e.getKey())) {
           Result v = new Result();
           validate(s.additionalProperties, e.getValue(), name + "." + e.getKey(), v);
