@@ -1,0 +1,241 @@
+package io.revisor.apiserver.patch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Text exactly as the Go code of kube-apiserver writes it, where clients can see the difference: {@code %q} quoting
+ * in messages, and {@code encoding/json} output (sorted object keys, HTML-safe escapes) in {@code fieldsV1} keys and
+ * the {@code last-applied-configuration} annotation.
+ */
+final class GoText {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private GoText() {}
+
+  /** Go's {@code strconv.Quote} (the {@code %q} verb) for a string. */
+  static String quote(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      i += Character.charCount(cp);
+      switch (cp) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case 0x07 -> out.append("\\a");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case 0x0b -> out.append("\\v");
+        default -> {
+          if (isPrint(cp)) {
+            out.appendCodePoint(cp);
+          } else if (cp < 0x80) {
+            out.append("\\x").append(HEX[cp >> 4]).append(HEX[cp & 0xf]);
+          } else if (Character.isSurrogate((char) cp)) {
+            out.append("\\ufffd");
+          } else if (cp < 0x10000) {
+            out.append(String.format("\\u%04x", cp));
+          } else {
+            out.append(String.format("\\U%08x", cp));
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  /** Go's {@code unicode.IsPrint}: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+  static boolean isPrint(int cp) {
+    if (cp == ' ') {
+      return true;
+    }
+    return switch (Character.getType(cp)) {
+      case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
+          Character.MODIFIER_LETTER, Character.OTHER_LETTER, Character.NON_SPACING_MARK, Character.ENCLOSING_MARK,
+          Character.COMBINING_SPACING_MARK, Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER,
+          Character.OTHER_NUMBER, Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION,
+          Character.START_PUNCTUATION, Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION,
+          Character.FINAL_QUOTE_PUNCTUATION, Character.OTHER_PUNCTUATION, Character.MATH_SYMBOL,
+          Character.CURRENCY_SYMBOL, Character.MODIFIER_SYMBOL, Character.OTHER_SYMBOL -> true;
+      default -> false;
+    };
+  }
+
+  /** Go's {@code %U} with the {@code #} flag for a rune: {@code U+0041 'A'}, or {@code U+0001} when not printable. */
+  static String runeName(int cp) {
+    String hex = String.format("U+%04X", cp);
+    return isPrint(cp) ? hex + " '" + new String(Character.toChars(cp)) + "'" : hex;
+  }
+
+  /** Compact JSON as Go's {@code encoding/json} writes a decoded value: object keys sorted, {@code <>&} escaped. */
+  static String json(JsonNode node) {
+    StringBuilder out = new StringBuilder();
+    writeJson(node, out);
+    return out.toString();
+  }
+
+  private static void writeJson(JsonNode node, StringBuilder out) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      out.append("null");
+    } else if (node.isObject()) {
+      List<String> keys = new ArrayList<>();
+      node.fieldNames().forEachRemaining(keys::add);
+      keys.sort(GoText::compareBytes);
+      out.append('{');
+      for (int i = 0; i < keys.size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        writeString(keys.get(i), out);
+        out.append(':');
+        writeJson(node.get(keys.get(i)), out);
+      }
+      out.append('}');
+    } else if (node.isArray()) {
+      out.append('[');
+      Iterator<JsonNode> items = node.elements();
+      for (boolean first = true; items.hasNext(); first = false) {
+        if (!first) {
+          out.append(',');
+        }
+        writeJson(items.next(), out);
+      }
+      out.append(']');
+    } else if (node.isTextual()) {
+      writeString(node.textValue(), out);
+    } else if (node.isBoolean()) {
+      out.append(node.booleanValue());
+    } else if (node.isIntegralNumber()) {
+      out.append(node.bigIntegerValue());
+    } else if (node.isNumber()) {
+      out.append(jsonFloat(node.decimalValue()));
+    } else {
+      writeString(node.asText(), out);
+    }
+  }
+
+  private static void writeString(String s, StringBuilder out) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case '<', '>', '&', '\u2028', '\u2029' -> unicodeEscape(c, out);
+        default -> {
+          if (c < 0x20) {
+            unicodeEscape(c, out);
+          } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            out.append(c).append(s.charAt(++i));
+          } else if (Character.isSurrogate(c)) {
+            out.append("\\ufffd");
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+
+  private static void unicodeEscape(char c, StringBuilder out) {
+    out.append(String.format("\\u%04x", (int) c));
+  }
+
+  /** Go's {@code encoding/json} float64 form: plain between 1e-6 and 1e21, else exponent form like {@code 1e+21}. */
+  static String jsonFloat(BigDecimal value) {
+    BigDecimal abs = value.abs();
+    if (abs.signum() == 0
+        || (abs.compareTo(new BigDecimal("1e-6")) >= 0 && abs.compareTo(new BigDecimal("1e21")) < 0)) {
+      return value.stripTrailingZeros().toPlainString();
+    }
+    return exponentForm(value);
+  }
+
+  /** Go's {@code %v} for a float64: the shortest form, with an exponent below 1e-4 and from 1e21 on. */
+  static String formatFloat(double value) {
+    if (Double.isNaN(value)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(value)) {
+      return value > 0 ? "+Inf" : "-Inf";
+    }
+    BigDecimal decimal = new BigDecimal(Double.toString(value));
+    BigDecimal abs = decimal.abs();
+    if (abs.signum() == 0
+        || (abs.compareTo(new BigDecimal("1e-4")) >= 0 && abs.compareTo(new BigDecimal("1e21")) < 0)) {
+      return decimal.stripTrailingZeros().toPlainString();
+    }
+    return exponentForm(decimal);
+  }
+
+  private static String exponentForm(BigDecimal value) {
+    BigDecimal stripped = value.stripTrailingZeros();
+    String digits = stripped.unscaledValue().abs().toString();
+    int exponent = digits.length() - 1 - stripped.scale();
+    StringBuilder out = new StringBuilder();
+    if (stripped.signum() < 0) {
+      out.append('-');
+    }
+    out.append(digits.charAt(0));
+    if (digits.length() > 1) {
+      out.append('.').append(digits, 1, digits.length());
+    }
+    out.append('e').append(exponent < 0 ? '-' : '+');
+    int e = Math.abs(exponent);
+    if (e < 10) {
+      out.append('0');
+    }
+    return out.append(e).toString();
+  }
+
+  /** Orders strings as Go compares them: by UTF-8 bytes (code points), not by UTF-16 units. */
+  static int compareBytes(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
+
+  /** The name Go's {@code encoding/json} uses for the JSON type of a value in its type errors. */
+  static String jsonType(JsonNode node) {
+    if (node.isObject()) {
+      return "object";
+    } else if (node.isArray()) {
+      return "array";
+    } else if (node.isTextual()) {
+      return "string";
+    } else if (node.isBoolean()) {
+      return "bool";
+    } else if (node.isNumber()) {
+      return "number";
+    }
+    return "null";
+  }
+
+  /** The entries of an object in the order Go iterates a decoded map when it prints it (sorted keys). */
+  static List<Map.Entry<String, JsonNode>> sortedFields(JsonNode object) {
+    List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
+    object.fields().forEachRemaining(fields::add);
+    fields.sort((x, y) -> compareBytes(x.getKey(), y.getKey()));
+    return fields;
+  }
+}
