@@ -88,10 +88,10 @@ public final class JsonDocument {
     return false;
   }
 
-  /** The document as text (UTF-8), for logs and tests. */
+  /** A short description for logs (not the document: it may be large). */
   @Override
   public String toString() {
-    return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    return "JsonDocument[" + contentType + ", " + bytes.length + " bytes, ETag " + etag() + "]";
   }
 
   private static String sha512Hex(byte[] data) {
