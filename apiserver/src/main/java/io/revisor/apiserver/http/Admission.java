@@ -3,7 +3,15 @@ package io.revisor.apiserver.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.apiserver.admission.FieldError;
+import io.revisor.apiserver.admission.ObjectMetaValidation;
+import io.revisor.apiserver.admission.SchemaAdmission;
+import io.revisor.apiserver.crd.ServedVersion;
 import io.revisor.apiserver.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 
@@ -32,6 +40,7 @@ public final class Admission {
   }
 
   private final long maxBodyBytes;
+  private final Map<ServedVersion, SchemaAdmission> schemas = new ConcurrentHashMap<>();
 
   public Admission(long maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
@@ -104,7 +113,29 @@ public final class Admission {
    * @throws ApiException 400 for unknown fields under Strict, 422 Invalid with one cause per problem
    */
   public void admit(ResourceRequest request, ObjectNode object, ObjectNode old) {
-    // The schema pipeline (pruning, defaults, validation) is wired in by the admission package.
+    SchemaAdmission schema = schemas.computeIfAbsent(request.version(), v -> SchemaAdmission.compile(v.schema()));
+    List<String> unknown = schema.prune(object);
+    if (!unknown.isEmpty()) {
+      FieldValidation validation = FieldValidation.of(request.query());
+      if (validation == FieldValidation.STRICT) {
+        throw ApiException.badRequest("strict decoding error: " + String.join(", ",
+            unknown.stream().map(path -> "unknown field \"" + path + "\"").toList()));
+      }
+      if (validation == FieldValidation.WARN) {
+        unknown.forEach(path -> request.warn("unknown field \"" + path + "\""));
+      }
+    }
+    schema.applyDefaults(object);
+    List<FieldError> errors = new ArrayList<>(schema.validate(object));
+    JsonNode metadata = object.path("metadata");
+    errors.addAll(old == null
+        ? ObjectMetaValidation.validateCreate(metadata, request.definition().namespaced())
+        : ObjectMetaValidation.validateUpdate(metadata, old.path("metadata")));
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid(request.definition().group(), request.definition().names().kind(),
+          metadata.path("name").asText(""),
+          errors.stream().map(e -> new ApiException.Cause(e.type(), e.message(), e.field())).toList());
+    }
   }
 
   private void checkSize(Buffer body) {

@@ -121,7 +121,7 @@ public final class ApiServer implements AutoCloseable {
         .end(settings.metrics().scrape()));
     routes.accept(router);
     ApiContext api = new ApiContext(vertx, settings.store(), new ObjectStrategy(settings.clock()),
-        new Admission(settings.maxBodyBytes()), new ManagedFields(),
+        new Admission(settings.maxBodyBytes()), new ManagedFields(settings.clock()),
         new ObjectRenderer(new PrinterColumnTables(settings.clock())), settings.clock(), Duration.ofSeconds(3));
     ResourceHandlers resources = new ResourceHandlers(settings.registry(), api, settings.bookmarkInterval());
     router.route("/apis/*").handler(resources);

@@ -26,12 +26,29 @@ final class CreateHandler {
   void handle(ResourceRequest request) {
     MediaTypes.Representation as = MediaTypes.negotiate(request.routing().request().getHeader("Accept"), false);
     boolean dryRun = DryRun.of(request);
+    FieldManagers.validate(request, "CreateOptions", false);
     ObjectNode object = api.admission().decodeObject(request, request.routing().body().buffer());
     api.strategy().checkTypeMeta(request, object);
     ObjectNode prepared = prepare(request, object);
-    create(request, prepared, dryRun, GENERATE_NAME_ATTEMPTS)
+    respond(request, as, create(request, prepared, dryRun, GENERATE_NAME_ATTEMPTS), prepared);
+  }
+
+  /** Answers 201 with the created object, or the failure. */
+  void respond(ResourceRequest request, MediaTypes.Representation as, Future<StoredObject> created, ObjectNode prepared) {
+    created
         .onSuccess(stored -> Responses.send(request, 201, as, api.renderer().object(request, as, stored.json())))
         .onFailure(failure -> request.fail(failure, ObjectStrategy.metadata(prepared).path("name").asText("")));
+  }
+
+  /**
+   * Prepares an object that server-side apply built (its managedFields already record the apply): system fields
+   * and admission, without another managedFields entry.
+   */
+  ObjectNode prepareApplied(ResourceRequest request, ObjectNode object) {
+    api.strategy().checkTypeMeta(request, object);
+    api.strategy().prepareForCreate(request, object);
+    api.admission().admit(request, object, null);
+    return object;
   }
 
   /** Everything before storage: system fields, name, admission, managed fields. Runs once per request. */
@@ -49,11 +66,11 @@ final class CreateHandler {
       metadata.put("name", generateName + suffix());
     }
     api.admission().admit(request, object, null);
-    api.managedFields().recordUpdate(request, null, object);
-    return object;
+    return api.managedFields().recordUpdate(request, null, object);
   }
 
-  private Future<StoredObject> create(ResourceRequest request, ObjectNode object, boolean dryRun, int attempts) {
+  /** Stores a prepared object, retrying generated names that are taken. */
+  Future<StoredObject> create(ResourceRequest request, ObjectNode object, boolean dryRun, int attempts) {
     ObjectNode metadata = ObjectStrategy.metadata(object);
     String name = metadata.path("name").asText();
     if (dryRun) {

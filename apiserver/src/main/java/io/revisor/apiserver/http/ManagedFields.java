@@ -1,15 +1,50 @@
 package io.revisor.apiserver.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.apiserver.crd.ServedVersion;
+import io.revisor.apiserver.patch.FieldManager;
+import io.revisor.apiserver.patch.FieldSchema;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code metadata.managedFields} bookkeeping for every write, and server-side apply. Thread-safe.
+ * {@code metadata.managedFields} for every write, and server-side apply, through one {@link FieldManager} per served
+ * version (built on first use from its schema). Thread-safe.
  */
 public final class ManagedFields {
+  private final Clock clock;
+  private final Map<ServedVersion, FieldManager> managers = new ConcurrentHashMap<>();
+
+  public ManagedFields(Clock clock) {
+    this.clock = clock;
+  }
+
+  FieldManager manager(ResourceRequest request) {
+    return managers.computeIfAbsent(request.version(), v -> FieldManager.create(clock,
+        FieldSchema.fromSchema(v.schema()), request.definition().names().kind(), v.statusSubresource()));
+  }
+
+  /** The request's field manager: {@code fieldManager}, or derived from the User-Agent as kube does. */
+  static String managerName(ResourceRequest request) {
+    return FieldManager.managerOrUserAgent(request.query().string("fieldManager"),
+        request.routing().request().getHeader("User-Agent"));
+  }
+
   /**
-   * Records a create ({@code old} null) or update by the request's field manager on {@code updated}, in place.
+   * Records a create ({@code old} null) or update by the request's field manager.
+   *
+   * @return {@code updated} with its managedFields rewritten (a new tree)
    */
-  public void recordUpdate(ResourceRequest request, ObjectNode old, ObjectNode updated) {
-    // Field ownership is wired in by the patch package.
+  public ObjectNode recordUpdate(ResourceRequest request, ObjectNode old, ObjectNode updated) {
+    String subresource = request.info().subresource().isEmpty() ? null : request.info().subresource();
+    return manager(request).update(old, updated, managerName(request), request.apiVersion(), subresource);
+  }
+
+  /** Server-side apply of {@code configuration} onto {@code live} (null when absent). */
+  public ObjectNode apply(ResourceRequest request, ObjectNode live, ObjectNode configuration, boolean force) {
+    String subresource = request.info().subresource().isEmpty() ? null : request.info().subresource();
+    return manager(request).apply(live, configuration, request.query().string("fieldManager"), request.apiVersion(),
+        subresource, force);
   }
 }

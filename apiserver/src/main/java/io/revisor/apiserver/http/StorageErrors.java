@@ -1,5 +1,6 @@
 package io.revisor.apiserver.http;
 
+import io.revisor.apiserver.patch.PatchException;
 import io.revisor.storage.resource.StorageException;
 import java.util.List;
 
@@ -24,6 +25,9 @@ public final class StorageErrors {
     if (cause instanceof ApiException api) {
       return api;
     }
+    if (cause instanceof PatchException patch) {
+      return fromPatch(patch, name);
+    }
     StorageException e = StorageException.from(cause);
     String qualified = group.isEmpty() ? resource : resource + "." + group;
     ApiException.Details details = new ApiException.Details(name.isEmpty() ? null : name, group, resource, null);
@@ -45,6 +49,16 @@ public final class StorageErrors {
           .withRetryAfter(1);
       case INTERNAL -> ApiException.internal(e.getMessage());
     };
+  }
+
+  /** A patch or apply failure, with the message and causes the patch package chose (kube's own words). */
+  static ApiException fromPatch(PatchException e, String name) {
+    List<ApiException.Cause> causes = e.causes().stream()
+        .map(c -> new ApiException.Cause(c.type(), c.message(), c.field())).toList();
+    ApiException.Details details = e.detailsGroup() == null && e.detailsKind() == null && name.isEmpty()
+        ? ApiException.Details.NONE
+        : new ApiException.Details(name.isEmpty() ? null : name, e.detailsGroup(), e.detailsKind(), null);
+    return ApiException.of(e.kind().code(), e.kind().reason(), e.getMessage(), details, causes);
   }
 
   private static String conflictDetail(StorageException e) {

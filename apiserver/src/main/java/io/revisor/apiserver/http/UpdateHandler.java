@@ -21,6 +21,7 @@ final class UpdateHandler {
   void handle(ResourceRequest request) {
     MediaTypes.Representation as = MediaTypes.negotiate(request.routing().request().getHeader("Accept"), false);
     boolean dryRun = DryRun.of(request);
+    FieldManagers.validate(request, "UpdateOptions", false);
     ObjectNode body = api.admission().decodeObject(request, request.routing().body().buffer());
     api.strategy().checkTypeMeta(request, body);
     ObjectNode metadata = ObjectStrategy.metadata(body);

@@ -26,6 +26,16 @@ final class Updater {
    */
   Future<StoredObject> update(
       ResourceRequest request, Preconditions preconditions, UnaryOperator<ObjectNode> desired, boolean dryRun) {
+    return update(request, preconditions, desired,
+        (old, result) -> api.managedFields().recordUpdate(request, old, result), dryRun);
+  }
+
+  /**
+   * Like {@link #update(ResourceRequest, Preconditions, UnaryOperator, boolean)}, with the managedFields step given
+   * (server-side apply has already recorded ownership in the desired object).
+   */
+  Future<StoredObject> update(ResourceRequest request, Preconditions preconditions,
+      UnaryOperator<ObjectNode> desired, java.util.function.BinaryOperator<ObjectNode> managedFields, boolean dryRun) {
     boolean status = request.info().subresource().equals("status");
     if (dryRun) {
       return request.on(api.store().get(request.key(), 0)).map(current -> {
@@ -33,12 +43,12 @@ final class Updater {
           throw StorageErrors.toApi(conflict(), request.definition().group(), request.definition().names().plural(),
               request.info().name());
         }
-        byte[] next = next(request, current, desired, status);
+        byte[] next = next(request, current, desired, managedFields, status);
         return new StoredObject(current.key(), next, current.resourceVersion());
       });
     }
     return request.on(api.store().update(request.key(), preconditions,
-            current -> next(request, current, desired, status), request.actor()))
+            current -> next(request, current, desired, managedFields, status), request.actor()))
         .compose(updated -> {
           ObjectNode object = ObjectRenderer.decode(updated.json());
           if (!ObjectStrategy.readyToDelete(object)) {
@@ -50,18 +60,17 @@ final class Updater {
         });
   }
 
-  private byte[] next(
-      ResourceRequest request, StoredObject current, UnaryOperator<ObjectNode> desired, boolean status) {
+  private byte[] next(ResourceRequest request, StoredObject current, UnaryOperator<ObjectNode> desired,
+      java.util.function.BinaryOperator<ObjectNode> managedFields, boolean status) {
     ObjectNode old = ObjectRenderer.decode(current.json());
     ObjectNode wanted = desired.apply(old.deepCopy());
     api.strategy().checkTypeMeta(request, wanted);
     ObjectNode result = api.strategy().prepareForUpdate(request, wanted, old, status);
     api.strategy().checkImmutable(request, result, old);
-    api.admission().admit(request, result, old);
-    api.managedFields().recordUpdate(request, old, result);
     ObjectStrategy.metadata(result).put("resourceVersion", Long.toString(current.resourceVersion()));
-    result.put("apiVersion", old.path("apiVersion").asText(request.apiVersion()));
-    return ObjectStrategy.encode(result);
+    api.admission().admit(request, result, old);
+    ObjectNode managed = managedFields.apply(old, result);
+    return ObjectStrategy.encode(managed);
   }
 
   private static io.revisor.storage.resource.StorageException conflict() {
