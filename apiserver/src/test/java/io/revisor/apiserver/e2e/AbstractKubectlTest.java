@@ -87,11 +87,15 @@ abstract class AbstractKubectlTest {
     assertThat(kubectl.run("apply", "--server-side", "-n", ns, "-f", server.toString()).ok().out()).contains("serverside-applied");
     String yaml = kubectl.run("get", "dashboard", "ssa", "-n", ns, "-o", "yaml", "--show-managed-fields").ok().out();
     assertThat(yaml).contains("manager: kubectl", "operation: Apply", "f:title");
-    // Taking over a field another manager owns is a conflict unless forced.
+    // kubectl takes over the fields of its own client-side apply without a conflict (kube's upgrade path)...
+    Path upgraded = file("d5.yaml", dashboardYaml("home", "Home3", ""));
+    kubectl.run("apply", "--server-side", "-n", ns, "-f", upgraded.toString()).ok();
+    // ...but a field another manager set since is a conflict unless forced.
+    kubectl.run("patch", "dashboard", "home", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"title\":\"Theirs\"}}").ok();
     Path conflicting = file("d4.yaml", dashboardYaml("home", "Mine", ""));
     Kubectl.Result conflict = kubectl.run("apply", "--server-side", "-n", ns, "-f", conflicting.toString());
     assertThat(conflict.exit()).isNotZero();
-    assertThat(conflict.err()).contains("conflict");
+    assertThat(conflict.err()).contains("conflict", "kubectl-patch", ".spec.title");
     kubectl.run("apply", "--server-side", "--force-conflicts", "-n", ns, "-f", conflicting.toString()).ok();
     assertThat(kubectl.run("get", "dashboard", "home", "-n", ns, "-o", "jsonpath={.spec.title}").ok().out()).isEqualTo("Mine");
   }
