@@ -49,8 +49,15 @@ final class WatchHandler {
     boolean initialEvents = params.sendInitialEvents() != null
         ? params.sendInitialEvents()
         : rv == null || rv == 0;
-    Future<Long> start = initialEvents && rv != null && rv > 0 ? api.awaitRevision(rv).map(c -> 0L)
-        : Future.succeededFuture(initialEvents || rv == null ? 0L : rv);
+    Future<Long> start;
+    if (initialEvents) {
+      start = rv != null && rv > 0 ? api.awaitRevision(rv).map(current -> 0L) : Future.succeededFuture(0L);
+    } else if (rv == null || rv == 0) {
+      // "From now" is the revision at the time of the request, so that no change made after it is missed.
+      start = request.on(api.store().currentRevision());
+    } else {
+      start = Future.succeededFuture(rv);
+    }
     start.onFailure(failure -> request.fail(failure, "")).onSuccess(revision -> {
       WatchOptions options = new WatchOptions(request.namespace().isEmpty() ? null : request.namespace(),
           params.predicate(), revision, initialEvents, params.allowBookmarks(), bookmarkInterval);

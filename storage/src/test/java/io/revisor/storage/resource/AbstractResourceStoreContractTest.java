@@ -392,6 +392,14 @@ public abstract class AbstractResourceStoreContractTest {
     return selector;
   }
 
+  /**
+   * Changes after the store's current revision. A watch "from now" (revision 0) would race with a write made right
+   * after it is opened: the backend may establish the watch after that write commits.
+   */
+  protected WatchOptions fromNow() {
+    return WatchOptions.since(null, store.currentRevision().toCompletableFuture().join());
+  }
+
   protected Recorder watch(ResourceType type, WatchOptions options) {
     return watch(store, type, options);
   }
@@ -1521,7 +1529,7 @@ public abstract class AbstractResourceStoreContractTest {
       assertThat(e).isNotNull();
       assertThat(e.code()).isEqualTo(StorageErrorCode.COMPACTED);
       // a watch from "now" after the compaction works, and the ended one receives nothing more
-      Recorder now = watch(DASHBOARDS, WatchOptions.since(null, 0));
+      Recorder now = watch(DASHBOARDS, fromNow());
       StoredObject b = create(dash("ns1", "b"));
       assertThat(events(now.awaitChanges(1))).containsExactly(ev(Type.ADDED, b));
       assertThat(old.events).isEmpty();
@@ -1533,13 +1541,13 @@ public abstract class AbstractResourceStoreContractTest {
 
     @Test
     void closeEndsWithExactlyOneOnCloseNull() {
-      Recorder w = watch(DASHBOARDS, WatchOptions.since(null, 0));
+      Recorder w = watch(DASHBOARDS, fromNow());
       StoredObject a = create(dash("ns1", "a"));
       w.awaitChanges(1);
       w.watch.close();
       assertThat(w.awaitClose()).isNull();
       w.watch.close();
-      Recorder witness = watch(DASHBOARDS, WatchOptions.since(null, 0));
+      Recorder witness = watch(DASHBOARDS, fromNow());
       StoredObject b = create(dash("ns1", "b"));
       assertThat(events(witness.awaitChanges(1))).containsExactly(ev(Type.ADDED, b));
       assertThat(events(w.events)).containsExactly(ev(Type.ADDED, a));
@@ -1550,7 +1558,7 @@ public abstract class AbstractResourceStoreContractTest {
     @Test
     void closingTheStoreEndsItsWatches() {
       ResourceStore other = openStore(options().build());
-      Recorder w = watch(other, DASHBOARDS, WatchOptions.since(null, 0));
+      Recorder w = watch(other, DASHBOARDS, fromNow());
       other.close();
       StorageException e = w.awaitClose();
       assertThat(e).isNotNull();
