@@ -36,7 +36,7 @@ final class CreateHandler {
   /** Answers 201 with the created object, or the failure. */
   void respond(ResourceRequest request, MediaTypes.Representation as, Future<StoredObject> created, ObjectNode prepared) {
     created
-        .onSuccess(stored -> Responses.send(request, 201, as, api.renderer().object(request, as, stored.json())))
+        .onSuccess(stored -> request.reply(201, as, () -> api.renderer().object(request, as, stored.json())))
         .onFailure(failure -> request.fail(failure, ObjectStrategy.metadata(prepared).path("name").asText("")));
   }
 

@@ -32,7 +32,7 @@ final class DeleteCollectionHandler {
     request.on(api.store().list(request.type(), list))
         .compose(page -> deleteAll(request, options, page.items(), 0, new ArrayList<>())
             .map(done -> new ListResult(done, page.resourceVersion(), null, null)))
-        .onSuccess(result -> Responses.send(request, 200, as, api.renderer().list(request, as, result)))
+        .onSuccess(result -> request.reply(200, as, () -> api.renderer().list(request, as, result)))
         .onFailure(failure -> request.fail(failure, ""));
   }
 

@@ -34,10 +34,9 @@ final class DeleteHandler {
     delete(request, options)
         .onSuccess(outcome -> {
           if (outcome.deleted()) {
-            Responses.send(request, 200, MediaTypes.Representation.JSON_OBJECT,
-                Buffer.buffer(Json.bytes(success(request, outcome.object()))));
+            request.reply(200, MediaTypes.Representation.JSON_OBJECT, () -> Buffer.buffer(Json.bytes(success(request, outcome.object()))));
           } else {
-            Responses.send(request, 202, as, api.renderer().object(request, as, outcome.object().json()));
+            request.reply(202, as, () -> api.renderer().object(request, as, outcome.object().json()));
           }
         })
         .onFailure(failure -> request.fail(failure, request.info().name()));

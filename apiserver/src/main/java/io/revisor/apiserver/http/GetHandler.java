@@ -20,7 +20,7 @@ final class GetHandler {
     Future<Long> ready = rv == null || rv == 0 ? Future.succeededFuture(0L) : api.awaitRevision(rv);
     ready
         .compose(ignored -> request.on(api.store().get(request.key(), 0)))
-        .onSuccess(object -> Responses.send(request, 200, as, api.renderer().object(request, as, object.json())))
+        .onSuccess(object -> request.reply(200, as, () -> api.renderer().object(request, as, object.json())))
         .onFailure(failure -> request.fail(failure, request.info().name()));
   }
 }

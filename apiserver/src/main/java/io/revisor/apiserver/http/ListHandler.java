@@ -34,7 +34,7 @@ final class ListHandler {
     }
     resolved
         .compose(o -> request.on(api.store().list(request.type(), o)))
-        .onSuccess(page -> Responses.send(request, 200, as, api.renderer().list(request, as, page)))
+        .onSuccess(page -> request.reply(200, as, () -> api.renderer().list(request, as, page)))
         .onFailure(failure -> request.routing().fail(listError(request, failure, params)));
   }
 

@@ -51,7 +51,7 @@ final class PatchHandler {
         ? apply(request, patch, dryRun)
         : updater.update(request, Preconditions.NONE, current -> patched(request, type, current, patch), dryRun);
     result
-        .onSuccess(stored -> Responses.send(request, 200, as, api.renderer().object(request, as, stored.json())))
+        .onSuccess(stored -> request.reply(200, as, () -> api.renderer().object(request, as, stored.json())))
         .onFailure(failure -> request.fail(failure, request.info().name()));
   }
 

@@ -95,6 +95,21 @@ public final class ResourceRequest {
     return io.vertx.core.Future.fromCompletionStage(stage, routing.vertx().getOrCreateContext());
   }
 
+  /**
+   * Answers with the body {@code render} produces; a failure while rendering (for example a bad {@code
+   * includeObject}) becomes the request's Status instead of a lost response.
+   */
+  public void reply(int code, MediaTypes.Representation as, java.util.function.Supplier<io.vertx.core.buffer.Buffer> render) {
+    io.vertx.core.buffer.Buffer body;
+    try {
+      body = render.get();
+    } catch (RuntimeException e) {
+      fail(e, info.name());
+      return;
+    }
+    Responses.send(this, code, as, body);
+  }
+
   /** Fails the request with {@code failure} mapped to a Status for object {@code name} (empty for collections). */
   public void fail(Throwable failure, String name) {
     routing.fail(error(failure, name));

@@ -37,7 +37,7 @@ final class UpdateHandler {
               "Invalid value: 0x0: must be specified for an update", "metadata.resourceVersion")));
     }
     updater.update(request, Preconditions.resourceVersion(rv), current -> body.deepCopy(), dryRun)
-        .onSuccess(stored -> Responses.send(request, 200, as, api.renderer().object(request, as, stored.json())))
+        .onSuccess(stored -> request.reply(200, as, () -> api.renderer().object(request, as, stored.json())))
         .onFailure(failure -> request.fail(failure, name));
   }
 }

@@ -59,26 +59,35 @@ final class WatchHandler {
       start = Future.succeededFuture(rv);
     }
     start.onFailure(failure -> request.fail(failure, "")).onSuccess(revision -> {
-      WatchOptions options = new WatchOptions(request.namespace().isEmpty() ? null : request.namespace(),
-          params.predicate(), revision, initialEvents, params.allowBookmarks(), bookmarkInterval);
-      boolean websocket = "websocket".equalsIgnoreCase(request.routing().request().getHeader("Upgrade"));
-      if (websocket) {
-        request.routing().request().toWebSocket()
-            .onFailure(failure -> request.routing().fail(ApiException.badRequest("websocket upgrade failed: " + failure.getMessage())))
-            .onSuccess(ws -> new Stream(request, as, params, options, timeout, new WebSocketSink(ws)).start());
-      } else {
-        HttpServerResponse response = request.routing().response();
-        response.setStatusCode(200).putHeader("Content-Type", as.contentType())
-            .putHeader("Cache-Control", "no-cache, private");
-        Responses.warnings(response, request.warnings());
-        if (request.routing().request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-          response.setChunked(true);
-        }
-        // Headers go out now: a client waits for them before reading events, and there may be none for a while.
-        response.writeHead();
-        new Stream(request, as, params, options, timeout, new ResponseSink(response)).start();
+      try {
+        open(request, as, params, timeout, initialEvents, revision);
+      } catch (RuntimeException e) {
+        request.fail(e, "");
       }
     });
+  }
+
+  private void open(ResourceRequest request, MediaTypes.Representation as, ReadParams params, Duration timeout,
+      boolean initialEvents, long revision) {
+    WatchOptions options = new WatchOptions(request.namespace().isEmpty() ? null : request.namespace(),
+        params.predicate(), revision, initialEvents, params.allowBookmarks(), bookmarkInterval);
+    boolean websocket = "websocket".equalsIgnoreCase(request.routing().request().getHeader("Upgrade"));
+    if (websocket) {
+      request.routing().request().toWebSocket()
+          .onFailure(failure -> request.routing().fail(ApiException.badRequest("websocket upgrade failed: " + failure.getMessage())))
+          .onSuccess(ws -> new Stream(request, as, params, options, timeout, new WebSocketSink(ws)).start());
+    } else {
+      HttpServerResponse response = request.routing().response();
+      response.setStatusCode(200).putHeader("Content-Type", as.contentType())
+          .putHeader("Cache-Control", "no-cache, private");
+      Responses.warnings(response, request.warnings());
+      if (request.routing().request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+        response.setChunked(true);
+      }
+      // Headers go out now: a client waits for them before reading events, and there may be none for a while.
+      response.writeHead();
+      new Stream(request, as, params, options, timeout, new ResponseSink(response)).start();
+    }
   }
 
   /** Where a watch's events go. */

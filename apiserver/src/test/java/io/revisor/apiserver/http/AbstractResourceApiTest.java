@@ -672,6 +672,225 @@ public abstract class AbstractResourceApiTest {
   }
 
   @Nested
+  class Admission {
+    @Test
+    void schemaViolationsAreInvalidWithACausePerField() {
+      String body = "{\"apiVersion\":\"demo.revisor.io/v1\",\"kind\":\"Dashboard\",\"metadata\":{\"name\":\"a\"},"
+          + "\"spec\":{\"refreshInterval\":\"soon\",\"panels\":[{\"name\":\"p\",\"type\":\"pie\",\"width\":99}]}}";
+      Response r = api.post(dashboards(), body);
+      assertStatus(r, 422, "Invalid", "Dashboard.demo.revisor.io \"a\" is invalid");
+      List<String> fields = new ArrayList<>();
+      r.json().path("details").path("causes").forEach(c -> fields.add(c.path("field").asText()));
+      assertThat(fields).contains("spec.title", "spec.refreshInterval", "spec.panels[0].type", "spec.panels[0].width");
+    }
+
+    @Test
+    void defaultsAreApplied() {
+      JsonNode created = api.post(dashboards(),
+          "{\"apiVersion\":\"demo.revisor.io/v1\",\"kind\":\"Dashboard\",\"metadata\":{\"name\":\"a\"},"
+              + "\"spec\":{\"title\":\"x\",\"timeRange\":{},\"panels\":[{\"name\":\"p\",\"type\":\"graph\"}]}}").json();
+      assertThat(created.path("spec").path("refreshInterval").asText()).isEqualTo("5m");
+      assertThat(created.path("spec").path("timeRange").path("from").asText()).isEqualTo("now-6h");
+      assertThat(created.path("spec").path("panels").get(0).path("width").asInt()).isEqualTo(12);
+    }
+
+    @Test
+    void unknownFieldsArePrunedWithWarnings() {
+      String body = dashboard("a", "x").replace("\"title\":\"x\"", "\"title\":\"x\",\"colour\":\"red\"");
+      Response warned = api.post(dashboards(), body);
+      assertThat(warned.code()).as(warned.toString()).isEqualTo(201);
+      assertThat(warned.json().path("spec").has("colour")).isFalse();
+      assertThat(warned.headerValues("Warning")).anyMatch(w -> w.contains("unknown field \\\"spec.colour\\\""));
+      Response strict = api.post(dashboards() + "?fieldValidation=Strict", body.replace("\"a\"", "\"b\""));
+      assertStatus(strict, 400, "BadRequest", "strict decoding error: unknown field \"spec.colour\"");
+      Response ignored = api.post(dashboards() + "?fieldValidation=Ignore", body.replace("\"a\"", "\"c\""));
+      assertThat(ignored.code()).isEqualTo(201);
+      assertThat(ignored.headerValues("Warning")).isEmpty();
+      assertThat(api.post(dashboards() + "?fieldValidation=Sometimes", body).code()).isEqualTo(400);
+    }
+
+    @Test
+    void duplicateFieldsPerFieldValidation() {
+      String body = dashboard("a", "x").replace("\"title\":\"x\"", "\"title\":\"x\",\"title\":\"y\"");
+      assertStatus(api.post(dashboards() + "?fieldValidation=Strict", body), 400, "BadRequest", "duplicate field");
+      Response warned = api.post(dashboards(), body);
+      assertThat(warned.code()).isEqualTo(201);
+      assertThat(warned.json().path("spec").path("title").asText()).isEqualTo("y");
+      assertThat(warned.headerValues("Warning")).anyMatch(w -> w.contains("duplicate field"));
+    }
+
+    @Test
+    void metadataRules() {
+      assertStatus(api.post(dashboards(), dashboard("Not_A_Name", "x")), 422, "Invalid", "metadata.name");
+      assertStatus(api.post(dashboards(), dashboard("a", "x", "{\"bad key!\":\"v\"}")), 422, "Invalid",
+          "metadata.labels");
+    }
+  }
+
+  @Nested
+  class Patch {
+    @Test
+    void mergeAndJsonPatch() {
+      create("a");
+      Response merged = api.patch(dashboards() + "/a", "application/merge-patch+json",
+          "{\"spec\":{\"folder\":\"ops\"},\"metadata\":{\"labels\":{\"x\":\"y\"}}}");
+      assertThat(merged.code()).as(merged.toString()).isEqualTo(200);
+      assertThat(merged.json().path("spec").path("folder").asText()).isEqualTo("ops");
+      assertThat(merged.json().path("metadata").path("generation").asLong()).isEqualTo(2);
+      Response json = api.patch(dashboards() + "/a", "application/json-patch+json",
+          "[{\"op\":\"replace\",\"path\":\"/spec/title\",\"value\":\"J\"}]");
+      assertThat(json.json().path("spec").path("title").asText()).isEqualTo("J");
+      Response failed = api.patch(dashboards() + "/a", "application/json-patch+json",
+          "[{\"op\":\"test\",\"path\":\"/spec/title\",\"value\":\"nope\"}]");
+      assertThat(failed.code()).as(failed.toString()).isEqualTo(422);
+      assertThat(api.patch(dashboards() + "/a", "application/json-patch+json", "{not json").code()).isEqualTo(400);
+      assertStatus(api.patch(dashboards() + "/missing", "application/merge-patch+json", "{}"), 404, "NotFound", "");
+    }
+
+    @Test
+    void patchWithStaleResourceVersionConflicts() {
+      JsonNode a = create("a");
+      api.patch(dashboards() + "/a", "application/merge-patch+json", "{\"spec\":{\"folder\":\"x\"}}");
+      Response r = api.patch(dashboards() + "/a", "application/merge-patch+json",
+          "{\"metadata\":{\"resourceVersion\":\"" + rv(a) + "\"},\"spec\":{\"folder\":\"y\"}}");
+      assertStatus(r, 409, "Conflict", "the object has been modified");
+    }
+
+    @Test
+    void serverSideApplyCreatesOwnsAndConflicts() {
+      String config = "{\"apiVersion\":\"demo.revisor.io/v1\",\"kind\":\"Dashboard\",\"metadata\":{\"name\":\"a\"},"
+          + "\"spec\":{\"title\":\"mine\"}}";
+      Response created = api.patch(dashboards() + "/a?fieldManager=alpha", "application/apply-patch+yaml", config);
+      assertThat(created.code()).as(created.toString()).isIn(200, 201);
+      JsonNode managed = created.json().path("metadata").path("managedFields");
+      assertThat(managed.get(0).path("manager").asText()).isEqualTo("alpha");
+      assertThat(managed.get(0).path("operation").asText()).isEqualTo("Apply");
+      Response conflict = api.patch(dashboards() + "/a?fieldManager=beta", "application/apply-patch+yaml",
+          config.replace("mine", "theirs"));
+      assertStatus(conflict, 409, "Conflict", "conflict with \"alpha\"");
+      Response forced = api.patch(dashboards() + "/a?fieldManager=beta&force=true", "application/apply-patch+yaml",
+          config.replace("mine", "theirs"));
+      assertThat(forced.json().path("spec").path("title").asText()).isEqualTo("theirs");
+      assertStatus(api.patch(dashboards() + "/a", "application/apply-patch+yaml", config), 422, "Invalid",
+          "fieldManager");
+    }
+  }
+
+  @Nested
+  class Representations {
+    static final String TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+
+    @Test
+    void tableListWithPrinterColumns() {
+      create("a");
+      Response r = api.get(dashboards() + "?limit=1", TABLE);
+      assertThat(r.json().path("kind").asText()).isEqualTo("Table");
+      List<String> columns = new ArrayList<>();
+      r.json().path("columnDefinitions").forEach(c -> columns.add(c.path("name").asText()));
+      assertThat(columns).containsExactly("Name", "Title", "Folder", "Panels", "Phase", "Refresh", "Age");
+      JsonNode row = r.json().path("rows").get(0);
+      assertThat(row.path("cells").get(0).asText()).isEqualTo("a");
+      assertThat(row.path("cells").get(1).asText()).isEqualTo("T a");
+      assertThat(row.path("object").path("kind").asText()).isEqualTo("PartialObjectMetadata");
+      assertThat(r.json().path("metadata").path("resourceVersion").asText()).isNotEmpty();
+      Response full = api.get(dashboards() + "/a?includeObject=Object", TABLE);
+      assertThat(full.json().path("rows").get(0).path("object").path("kind").asText()).isEqualTo("Dashboard");
+      assertThat(api.get(dashboards() + "?includeObject=Everything", TABLE).code()).isEqualTo(400);
+    }
+
+    @Test
+    void partialObjectMetadata() {
+      create("a");
+      Response list = api.get(dashboards(),
+          "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io");
+      assertThat(list.json().path("kind").asText()).isEqualTo("PartialObjectMetadataList");
+      assertThat(list.json().path("items").get(0).has("spec")).isFalse();
+      Response one = api.get(dashboards() + "/a", "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io");
+      assertThat(one.json().path("kind").asText()).isEqualTo("PartialObjectMetadata");
+      assertThat(one.json().path("metadata").path("name").asText()).isEqualTo("a");
+    }
+
+    @Test
+    void yamlOutput() {
+      create("a");
+      Response r = api.get(dashboards() + "/a", "application/yaml");
+      assertThat(r.header("Content-Type")).startsWith("application/yaml");
+      assertThat(r.text()).contains("kind: \"Dashboard\"").contains("title: \"T a\"");
+    }
+  }
+
+  @Nested
+  class Endpoints {
+    static final String AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
+        + "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
+
+    @Test
+    void aggregatedDiscoveryWithEtag() {
+      Response r = api.get("/apis", AGGREGATED);
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.header("Content-Type"))
+          .isEqualTo("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
+      assertThat(r.header("Vary")).isEqualTo("Accept");
+      assertThat(r.json().path("items").get(0).path("metadata").path("name").asText()).isEqualTo("demo.revisor.io");
+      Response legacy = api.get("/apis", "application/json");
+      assertThat(legacy.json().path("kind").asText()).isEqualTo("APIGroupList");
+      assertThat(api.get("/apis", "application/vnd.kubernetes.protobuf").code()).isEqualTo(406);
+    }
+
+    @Test
+    void notModifiedForAMatchingEtag() {
+      Response first = api.get("/apis/demo.revisor.io/v1");
+      String etag = first.header("ETag");
+      assertThat(etag).isNotEmpty();
+      assertThat(api.conditionalGet("/apis/demo.revisor.io/v1", etag).code()).isEqualTo(304);
+      assertThat(api.conditionalGet("/apis/demo.revisor.io/v1", "\"other\"").code()).isEqualTo(200);
+    }
+
+    @Test
+    void groupVersionAndVersion() {
+      assertThat(api.get("/apis/demo.revisor.io").json().path("preferredVersion").path("version").asText())
+          .isEqualTo("v1");
+      List<String> resources = new ArrayList<>();
+      api.get("/apis/demo.revisor.io/v1").json().path("resources").forEach(r -> resources.add(r.path("name").asText()));
+      assertThat(resources).contains("dashboards", "dashboards/status", "folders", "organizations");
+      assertThat(api.get("/version").json().path("gitVersion").asText()).startsWith("v1.");
+      assertThat(api.get("/api").code()).isEqualTo(404);
+      assertThat(api.get("/apis/nope.example.com").code()).isEqualTo(404);
+    }
+
+    @Test
+    void openApi() {
+      JsonNode index = api.get("/openapi/v3").json();
+      String url = index.path("paths").path("apis/demo.revisor.io/v1").path("serverRelativeURL").asText();
+      assertThat(url).startsWith("/openapi/v3/apis/demo.revisor.io/v1?hash=");
+      JsonNode document = api.get(url).json();
+      assertThat(document.path("openapi").asText()).startsWith("3.");
+      assertThat(document.toString()).contains("x-kubernetes-group-version-kind").doesNotContain("strategic-merge");
+      assertThat(api.get("/openapi/v3/apis/demo.revisor.io/v1?hash=stale").code()).isEqualTo(301);
+      assertThat(api.get("/openapi/v2").json().path("swagger").asText()).isEqualTo("2.0");
+    }
+
+    @Test
+    void healthChecks() {
+      assertThat(api.get("/readyz").text()).isEqualTo("ok");
+      assertThat(api.get("/livez").text()).isEqualTo("ok");
+      assertThat(api.get("/readyz?verbose").text()).contains("[+]ping ok", "[+]storage ok", "readyz check passed");
+      assertThat(api.get("/healthz?verbose&exclude=storage").text()).contains("[+]storage excluded: ok");
+      assertThat(api.get("/readyz/storage").text()).isEqualTo("ok");
+      assertThat(api.get("/readyz/nothing").code()).isEqualTo(404);
+    }
+
+    @Test
+    void metrics() {
+      create("a");
+      String text = api.get("/metrics").text();
+      assertThat(text).contains("apiserver_request_total{", "verb=\"CREATE\"", "resource=\"dashboards\"",
+          "apiserver_request_duration_seconds_bucket", "apiserver_current_inflight_requests",
+          "revisor_storage_request_duration_seconds");
+    }
+  }
+
+  @Nested
   class Errors {
     static Stream<Arguments> requests() {
       return Stream.of(

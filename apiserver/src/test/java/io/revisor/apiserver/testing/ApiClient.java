@@ -59,19 +59,20 @@ public final class ApiClient {
   }
 
   ApiClient(String base, Path caFile, String token) {
-    this(base, caFile, token, HttpClient.Version.HTTP_2);
+    this(base, trusting(caFile, null, null), token);
   }
 
-  private ApiClient(String base, Path caFile, String token, HttpClient.Version version) {
+  private ApiClient(String base, SSLContext tls, String token) {
     this.base = base;
     this.token = token;
-    this.http = HttpClient.newBuilder().version(version).sslContext(trusting(caFile))
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(tls)
         .sslParameters(sslParameters()).connectTimeout(Duration.ofSeconds(10)).build();
   }
 
-  /** The same client over HTTP/1.1 only. */
-  public ApiClient http11(Path caFile) {
-    return new ApiClient(base, caFile, token, HttpClient.Version.HTTP_1_1);
+  /** A client that presents a client certificate ({@code certificate} and {@code key} as PEM) and no token. */
+  public static ApiClient withClientCertificate(String base, Path caFile, java.security.cert.X509Certificate certificate,
+      java.security.PrivateKey key) {
+    return new ApiClient(base, trusting(caFile, certificate, key), null);
   }
 
   public Response get(String path) {
@@ -80,6 +81,11 @@ public final class ApiClient {
 
   public Response get(String path, String accept) {
     return send("GET", path, null, null, accept);
+  }
+
+  /** A GET with {@code If-None-Match}. */
+  public Response conditionalGet(String path, String etag) {
+    return send("GET", path, null, null, null, java.util.Map.of("If-None-Match", etag));
   }
 
   public Response post(String path, String json) {
@@ -104,6 +110,12 @@ public final class ApiClient {
 
   /** Any request. */
   public Response send(String method, String path, String body, String contentType, String accept) {
+    return send(method, path, body, contentType, accept, java.util.Map.of());
+  }
+
+  /** Any request, with extra headers. */
+  public Response send(String method, String path, String body, String contentType, String accept,
+      Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
@@ -116,6 +128,7 @@ public final class ApiClient {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
+    headers.forEach(request::header);
     try {
       HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.headers().map(), response.body(), parse(response.body()));
@@ -220,7 +233,7 @@ public final class ApiClient {
     return parameters;
   }
 
-  static SSLContext trusting(Path caFile) {
+  static SSLContext trusting(Path caFile, X509Certificate clientCertificate, java.security.PrivateKey clientKey) {
     try (InputStream in = Files.newInputStream(caFile)) {
       Collection<? extends java.security.cert.Certificate> certs =
           CertificateFactory.getInstance("X.509").generateCertificates(in);
@@ -232,8 +245,18 @@ public final class ApiClient {
       }
       TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(trust);
+      javax.net.ssl.KeyManager[] keys = null;
+      if (clientCertificate != null) {
+        KeyStore identity = KeyStore.getInstance("PKCS12");
+        identity.load(null, null);
+        identity.setKeyEntry("client", clientKey, new char[0], new java.security.cert.Certificate[] {clientCertificate});
+        javax.net.ssl.KeyManagerFactory kmf =
+            javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(identity, new char[0]);
+        keys = kmf.getKeyManagers();
+      }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
+      context.init(keys, factory.getTrustManagers(), null);
       return context;
     } catch (Exception e) {
       throw new IllegalStateException("cannot trust " + caFile, e);
