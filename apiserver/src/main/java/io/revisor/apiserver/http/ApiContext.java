@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param admission body decoding and schema admission
  * @param managedFields {@code metadata.managedFields} bookkeeping and server-side apply
  * @param renderer response representations
+ * @param metrics request, watch and storage metrics
  * @param clock the clock for timestamps and deadlines
  * @param resourceVersionWait how long a read for a resourceVersion newer than the store's waits before a 504
  */
@@ -26,6 +27,7 @@ public record ApiContext(
     Admission admission,
     ManagedFields managedFields,
     ObjectRenderer renderer,
+    io.revisor.apiserver.metrics.ApiMetrics metrics,
     Clock clock,
     Duration resourceVersionWait) {
 

@@ -122,7 +122,7 @@ public final class ApiServer implements AutoCloseable {
     routes.accept(router);
     ApiContext api = new ApiContext(vertx, settings.store(), new ObjectStrategy(settings.clock()),
         new Admission(settings.maxBodyBytes()), new ManagedFields(settings.clock()),
-        new ObjectRenderer(new PrinterColumnTables(settings.clock())), settings.clock(), Duration.ofSeconds(3));
+        new ObjectRenderer(new PrinterColumnTables(settings.clock())), settings.metrics(), settings.clock(), Duration.ofSeconds(3));
     ResourceHandlers resources = new ResourceHandlers(settings.registry(), api, settings.bookmarkInterval());
     router.route("/apis/*").handler(resources);
     router.route().handler(ctx -> ctx.fail(ApiException.notFound("the server could not find the requested resource")));

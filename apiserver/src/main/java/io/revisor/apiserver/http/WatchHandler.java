@@ -201,6 +201,7 @@ final class WatchHandler {
     private int pendingWhileFull;
     private long deadlineTimer = -1;
     private long bookmarkTimer = -1;
+    private Runnable unregister = () -> { };
 
     Stream(ResourceRequest request, MediaTypes.Representation as, ReadParams params, WatchOptions options,
         Duration timeout, Sink sink) {
@@ -215,6 +216,7 @@ final class WatchHandler {
     }
 
     void start() {
+      unregister = api.metrics().watcher(request.definition().group(), request.definition().names().plural());
       sink.onClose(this::finish);
       sink.onDrain(() -> pendingWhileFull = 0);
       long millis = timeout.toMillis();
@@ -309,6 +311,7 @@ final class WatchHandler {
         return;
       }
       finished = true;
+      unregister.run();
       if (deadlineTimer >= 0) {
         api.vertx().cancelTimer(deadlineTimer);
       }

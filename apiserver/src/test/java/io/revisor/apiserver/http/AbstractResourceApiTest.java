@@ -659,6 +659,25 @@ public abstract class AbstractResourceApiTest {
     }
 
     @Test
+    void overWebSocket() throws Exception {
+      JsonNode a = create("a");
+      java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+      java.net.http.WebSocket socket = api.webSocket(dashboards() + "?watch=true&resourceVersion=" + rv(a), messages);
+      try {
+        JsonNode b = create("b");
+        String message = messages.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(message).as("a message within 10 s").isNotNull();
+        JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(message);
+        assertThat(event.path("type").asText()).isEqualTo("ADDED");
+        assertThat(event.path("object")).isEqualTo(b);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+            api.get("/metrics").text().contains("apiserver_registered_watchers{group=\"demo.revisor.io\",resource=\"dashboards\"} 1"));
+      } finally {
+        socket.abort();
+      }
+    }
+
+    @Test
     void noBookmarksUnlessAllowed() {
       create("a");
       try (ApiClient.Watch w = watch("sendInitialEvents=true&resourceVersionMatch=NotOlderThan")) {

@@ -219,6 +219,29 @@ public final class ApiClient {
     }
   }
 
+  /** Opens a WebSocket watch at {@code path}; each text message (one event) goes to {@code messages}. */
+  public java.net.http.WebSocket webSocket(String path, java.util.concurrent.BlockingQueue<String> messages) {
+    java.net.http.WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    StringBuilder partial = new StringBuilder();
+    java.net.http.WebSocket.Listener listener = new java.net.http.WebSocket.Listener() {
+      @Override
+      public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+          messages.add(partial.toString());
+          partial.setLength(0);
+        }
+        ws.request(1);
+        return null;
+      }
+    };
+    return builder.buildAsync(URI.create(base.replace("https://", "wss://") + path), listener)
+        .orTimeout(30, TimeUnit.SECONDS).join();
+  }
+
   private static JsonNode parse(String body) {
     try {
       return body == null || body.isEmpty() ? null : MAPPER.readTree(body);
