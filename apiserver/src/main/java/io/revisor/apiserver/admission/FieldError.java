@@ -1,5 +1,6 @@
 package io.revisor.apiserver.admission;
 
+import io.revisor.apiserver.json.GoStrings;
 import java.util.List;
 import java.util.Objects;
 
@@ -88,7 +89,7 @@ public record FieldError(String type, String field, String message) {
         if (i > 0) {
           detail.append(", ");
         }
-        detail.append(GoText.quote(supported.get(i)));
+        detail.append(GoStrings.quote(supported.get(i)));
       }
     }
     return new FieldError(NOT_SUPPORTED, field, withDetail("Unsupported value: " + GoText.value(value),

@@ -1,6 +1,7 @@
 package io.revisor.apiserver.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.revisor.apiserver.json.GoStrings;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,67 +16,9 @@ import java.util.List;
 final class GoText {
   private GoText() {}
 
-  /** Go's {@code strconv.Quote}: double quotes, Go escapes, printable Unicode kept as is. */
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); ) {
-      int r = s.codePointAt(i);
-      i += Character.charCount(r);
-      if (r == '"' || r == '\\') {
-        b.append('\\').append((char) r);
-      } else if (isPrint(r)) {
-        b.appendCodePoint(r);
-      } else {
-        appendEscape(b, r);
-      }
-    }
-    return b.append('"').toString();
-  }
-
-  private static void appendEscape(StringBuilder b, int r) {
-    switch (r) {
-      case 7 -> b.append("\\a");
-      case '\b' -> b.append("\\b");
-      case '\f' -> b.append("\\f");
-      case '\n' -> b.append("\\n");
-      case '\r' -> b.append("\\r");
-      case '\t' -> b.append("\\t");
-      case 11 -> b.append("\\v");
-      default -> {
-        if (r < ' ' || r == 0x7f) {
-          b.append("\\x").append(hex(r, 2));
-        } else if (Character.isSurrogate((char) r)) {
-          // A lone surrogate cannot be encoded in UTF-8; Go would see the replacement character.
-          b.append("\\ufffd");
-        } else if (r < 0x10000) {
-          b.append("\\u").append(hex(r, 4));
-        } else {
-          b.append("\\U").append(hex(r, 8));
-        }
-      }
-    }
-  }
-
   private static String hex(int value, int width) {
     String h = Integer.toHexString(value);
     return "0".repeat(Math.max(0, width - h.length())) + h;
-  }
-
-  /** Go's {@code unicode.IsPrint}: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-  private static boolean isPrint(int r) {
-    if (r == ' ') {
-      return true;
-    }
-    return switch (Character.getType(r)) {
-      case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
-          Character.MODIFIER_LETTER, Character.OTHER_LETTER, Character.NON_SPACING_MARK, Character.ENCLOSING_MARK,
-          Character.COMBINING_SPACING_MARK, Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER,
-          Character.OTHER_NUMBER, Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION,
-          Character.START_PUNCTUATION, Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION,
-          Character.FINAL_QUOTE_PUNCTUATION, Character.OTHER_PUNCTUATION, Character.MATH_SYMBOL,
-          Character.CURRENCY_SYMBOL, Character.MODIFIER_SYMBOL, Character.OTHER_SYMBOL -> true;
-      default -> false;
-    };
   }
 
   /** Go's {@code %v} of a float64 ({@code strconv.FormatFloat(f, 'g', -1, 64)}): {@code 1.5}, {@code 1e+06}. */
@@ -209,7 +152,7 @@ final class GoText {
       return r.text();
     }
     if (v instanceof String s) {
-      return quote(s);
+      return GoStrings.quote(s);
     }
     if (v instanceof Long || v instanceof Integer || v instanceof Boolean) {
       return v.toString();
@@ -219,7 +162,7 @@ final class GoText {
     }
     if (v instanceof JsonNode n) {
       if (n.isTextual()) {
-        return quote(n.textValue());
+        return GoStrings.quote(n.textValue());
       }
       if (Json.isInteger(n)) {
         return Long.toString(n.longValue());
@@ -232,7 +175,7 @@ final class GoText {
       }
       return json(n);
     }
-    return quote(v.toString());
+    return GoStrings.quote(v.toString());
   }
 
   /** A bad value already rendered as Go would (for example a struct marshalled in field order). */

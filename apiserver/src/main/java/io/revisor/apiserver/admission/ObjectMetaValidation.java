@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.apiserver.json.GoStrings;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -82,7 +83,7 @@ public final class ObjectMetaValidation {
         StringBuilder go = new StringBuilder("[]string{");
         int i = 0;
         for (String f : added) {
-          go.append(i++ > 0 ? ", " : "").append(GoText.quote(f));
+          go.append(i++ > 0 ? ", " : "").append(GoStrings.quote(f));
         }
         errs.add(FieldError.forbidden(p.child("finalizers").toString(),
             "no new finalizers can be added if the object is being deleted, found new finalizers " + go + "}"));

@@ -1,6 +1,7 @@
 package io.revisor.apiserver.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.revisor.apiserver.json.GoStrings;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -151,7 +152,7 @@ final class SchemaValidator {
         }
       }
       if (!succeeded) {
-        main.add(composite(GoText.quote(name) + " must validate at least one schema (anyOf)"));
+        main.add(composite(GoStrings.quote(name) + " must validate at least one schema (anyOf)"));
       }
       if (best != null) {
         main.merge(best);
@@ -180,7 +181,7 @@ final class SchemaValidator {
       }
       if (validated != 1) {
         String found = validated == 0 ? "Found none valid" : "Found " + validated + " valid alternatives";
-        main.add(composite(GoText.quote(name) + " must validate one and only one schema (oneOf). " + found));
+        main.add(composite(GoStrings.quote(name) + " must validate one and only one schema (oneOf). " + found));
         if (best != null) {
           main.merge(best);
         }
@@ -199,7 +200,7 @@ final class SchemaValidator {
         main.merge(r);
       }
       if (validated != s.allOf.size()) {
-        main.add(composite(GoText.quote(name) + " must validate all the schemas (allOf)"
+        main.add(composite(GoStrings.quote(name) + " must validate all the schemas (allOf)"
             + (validated == 0 ? ". None validated" : "")));
       }
     }
@@ -207,7 +208,7 @@ final class SchemaValidator {
       Result r = new Result();
       validate(s.not, data, name, r);
       if (r.valid()) {
-        main.add(composite(GoText.quote(name) + " must not validate the schema (not)"));
+        main.add(composite(GoStrings.quote(name) + " must not validate the schema (not)"));
       }
     }
     main.matches++;
@@ -401,7 +402,7 @@ final class SchemaValidator {
   /** {@code errors.InvalidType}: {@code <name> in body must be of type <type>: "<value>"}. */
   private FieldError typeError(String name, String type, String value) {
     return FieldError.typeInvalid(field(name), value, name + " in body must be of type " + type + ": "
-        + GoText.quote(value));
+        + GoStrings.quote(value));
   }
 
   /** A junctor error: not a kube-openapi {@code Validation}, so kube reports it at the base path with value "". */

@@ -2,6 +2,7 @@ package io.revisor.apiserver.crd;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import io.revisor.apiserver.admission.ObjectMetaValidation;
 import io.revisor.apiserver.json.Json;
 import io.revisor.apiserver.table.JsonPath;
 import io.revisor.apiserver.table.JsonPathException;
@@ -26,8 +27,6 @@ import java.util.stream.Stream;
  */
 public final class DefinitionLoader {
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern DNS_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern KIND = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
   private static final List<String> COLUMN_TYPES = List.of("integer", "number", "string", "boolean", "date");
   private static final List<String> BUNDLED_DEMO =
@@ -121,7 +120,7 @@ public final class DefinitionLoader {
     JsonNode spec = doc.path("spec");
     f.require(spec.isObject(), "spec", "Required value");
     String group = f.string(spec, "spec.group");
-    f.require(DNS_SUBDOMAIN.matcher(group).matches() && group.length() <= 253 && group.contains("."),
+    f.require(ObjectMetaValidation.isDns1123Subdomain(group) && group.contains("."),
         "spec.group", "Invalid value: \"" + group + "\": should be a domain with at least one dot");
     JsonNode namesNode = spec.path("names");
     String plural = f.string(namesNode, "spec.names.plural");

@@ -4,7 +4,6 @@ import io.revisor.apiserver.auth.AuthenticationFilter;
 import io.revisor.apiserver.auth.AuthorizationFilter;
 import io.revisor.apiserver.health.HealthCheck;
 import io.revisor.apiserver.health.HealthEndpoints;
-import io.revisor.apiserver.json.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
@@ -213,8 +212,4 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  /** For tests: the JSON of a Status. */
-  static String statusJson(ApiException e) {
-    return new String(Json.bytes(e.toStatus()), java.nio.charset.StandardCharsets.UTF_8);
-  }
 }

@@ -2,6 +2,8 @@ package io.revisor.apiserver.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.revisor.apiserver.json.Json;
+import io.revisor.storage.resource.StorageErrorCode;
+import io.revisor.storage.resource.StorageException;
 import io.revisor.storage.resource.StoredObject;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -64,7 +66,7 @@ final class DeleteHandler {
         }, request.actor()))
         .map(deleted -> new Outcome(deleted, true))
         .recover(failure -> {
-          if (!(unwrap(failure) instanceof HeldByFinalizers)) {
+          if (!(StorageErrors.unwrap(failure) instanceof HeldByFinalizers)) {
             return Future.failedFuture(failure);
           }
           return request.on(api.store().update(request.key(name), options.preconditions(),
@@ -83,12 +85,12 @@ final class DeleteHandler {
   private static void check(DeleteOptions options, StoredObject current) {
     ObjectNode metadata = ObjectStrategy.metadata(ObjectRenderer.decode(current.json()));
     if (options.preconditions().uid() != null && !options.preconditions().uid().equals(metadata.path("uid").asText())) {
-      throw new io.revisor.storage.resource.StorageException(io.revisor.storage.resource.StorageErrorCode.CONFLICT,
+      throw new StorageException(StorageErrorCode.CONFLICT,
           "uid in precondition: " + options.preconditions().uid() + ", uid in object meta: " + metadata.path("uid").asText());
     }
     if (options.preconditions().resourceVersion() != 0
         && options.preconditions().resourceVersion() != current.resourceVersion()) {
-      throw new io.revisor.storage.resource.StorageException(io.revisor.storage.resource.StorageErrorCode.CONFLICT,
+      throw new StorageException(StorageErrorCode.CONFLICT,
           "resourceVersion mismatch");
     }
   }
@@ -108,12 +110,4 @@ final class DeleteHandler {
     return status;
   }
 
-  private static Throwable unwrap(Throwable failure) {
-    Throwable t = failure;
-    while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
-        || t instanceof java.util.concurrent.ExecutionException)) {
-      t = t.getCause();
-    }
-    return t;
-  }
 }

@@ -16,12 +16,7 @@ public final class StorageErrors {
    * collections).
    */
   public static ApiException toApi(Throwable failure, String group, String resource, String name) {
-    Throwable cause = failure;
-    while ((cause instanceof java.util.concurrent.CompletionException
-            || cause instanceof java.util.concurrent.ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
+    Throwable cause = unwrap(failure);
     if (cause instanceof ApiException api) {
       return api;
     }
@@ -49,6 +44,17 @@ public final class StorageErrors {
           .withRetryAfter(1);
       case INTERNAL -> ApiException.internal(e.getMessage());
     };
+  }
+
+  /** {@code failure} without the {@code CompletionException}/{@code ExecutionException} wrappers of futures. */
+  static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof java.util.concurrent.CompletionException
+            || cause instanceof java.util.concurrent.ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   /** A patch or apply failure, with the message and causes the patch package chose (kube's own words). */

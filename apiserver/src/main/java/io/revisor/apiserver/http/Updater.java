@@ -2,6 +2,8 @@ package io.revisor.apiserver.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.revisor.storage.resource.Preconditions;
+import io.revisor.storage.resource.StorageErrorCode;
+import io.revisor.storage.resource.StorageException;
 import io.revisor.storage.resource.StoredObject;
 import io.vertx.core.Future;
 import java.util.function.UnaryOperator;
@@ -40,8 +42,7 @@ final class Updater {
     if (dryRun) {
       return request.on(api.store().get(request.key(), 0)).map(current -> {
         if (preconditions.resourceVersion() != 0 && preconditions.resourceVersion() != current.resourceVersion()) {
-          throw StorageErrors.toApi(conflict(), request.definition().group(), request.definition().names().plural(),
-              request.info().name());
+          throw new StorageException(StorageErrorCode.CONFLICT, "resourceVersion mismatch");
         }
         byte[] next = next(request, current, desired, managedFields, status);
         return new StoredObject(current.key(), next, current.resourceVersion());
@@ -73,8 +74,4 @@ final class Updater {
     return ObjectStrategy.encode(managed);
   }
 
-  private static io.revisor.storage.resource.StorageException conflict() {
-    return new io.revisor.storage.resource.StorageException(
-        io.revisor.storage.resource.StorageErrorCode.CONFLICT, "resourceVersion mismatch");
-  }
 }

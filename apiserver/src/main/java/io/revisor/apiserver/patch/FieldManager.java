@@ -1,6 +1,7 @@
 package io.revisor.apiserver.patch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.apiserver.json.GoStrings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -135,9 +136,9 @@ public interface FieldManager {
     int position = 0;
     for (int i = 0; i < manager.length(); ) {
       int cp = manager.codePointAt(i);
-      if (!GoText.isPrint(cp)) {
+      if (!GoStrings.isPrint(cp)) {
         errors.add(new PatchException.FieldError("FieldValueInvalid", "fieldManager",
-            "Invalid value: " + GoText.quote(manager) + ": invalid character " + GoText.runeName(cp)
+            "Invalid value: " + GoStrings.quote(manager) + ": invalid character " + GoStrings.runeName(cp)
                 + " (at position " + position + ")"));
       }
       position += new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
@@ -165,7 +166,7 @@ public interface FieldManager {
     for (int i = 0; i < prefix.length(); ) {
       int cp = prefix.codePointAt(i);
       i += Character.charCount(cp);
-      if (!GoText.isPrint(cp)) {
+      if (!GoStrings.isPrint(cp)) {
         continue;
       }
       int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;

@@ -3,6 +3,7 @@ package io.revisor.apiserver.patch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.apiserver.json.GoStrings;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -229,7 +230,7 @@ final class FieldSet {
         continue;
       }
       if (!value.isObject()) {
-        throw new IllegalArgumentException("fieldsV1 value of " + GoText.quote(entry.getKey()) + " is not an object");
+        throw new IllegalArgumentException("fieldsV1 value of " + GoStrings.quote(entry.getKey()) + " is not an object");
       }
       FieldSet sub = fromFieldsV1(value);
       if (value.size() == 0 || value.has(".")) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.apiserver.json.GoStrings;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -133,7 +134,7 @@ final class JsonValues {
     if (v == null || v.isNull()) {
       return "null";
     } else if (v.isTextual()) {
-      return GoText.quote(v.textValue());
+      return GoStrings.quote(v.textValue());
     } else if (v.isIntegralNumber()) {
       return v.bigIntegerValue().toString();
     } else if (v.isNumber()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.apiserver.json.GoStrings;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -113,7 +114,7 @@ final class ManagedFields {
       if (fieldsType.isEmpty()) {
         throw new InvalidException("missing fieldsType in managed fields entry " + i);
       } else if (!fieldsType.equals("FieldsV1")) {
-        throw new InvalidException("invalid fieldsType " + GoText.quote(fieldsType) + " in managed fields entry " + i);
+        throw new InvalidException("invalid fieldsType " + GoStrings.quote(fieldsType) + " in managed fields entry " + i);
       }
       ManagerId id = ManagerId.of(text(item, "manager"), operation, apiVersion, text(item, "subresource"));
       FieldSet set;
@@ -157,7 +158,7 @@ final class ManagedFields {
       return OffsetDateTime.parse(value.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant()
           .truncatedTo(ChronoUnit.SECONDS);
     } catch (DateTimeParseException e) {
-      throw new InvalidException("time " + GoText.quote(value.textValue()) + " is not RFC 3339");
+      throw new InvalidException("time " + GoStrings.quote(value.textValue()) + " is not RFC 3339");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.revisor.apiserver.patch;
 
+import io.revisor.apiserver.json.GoStrings;
 import java.util.List;
 
 /**
@@ -57,9 +58,9 @@ public final class PatchException extends RuntimeException {
   public record Conflict(String manager, String operation, String apiVersion, String subresource, String field) {
     /** The owner as kube names it in messages: {@code "kubectl-client-side-apply" using demo.revisor.io/v1}. */
     public String owner() {
-      String owner = GoText.quote(manager);
+      String owner = GoStrings.quote(manager);
       if (!subresource.isEmpty()) {
-        owner += " with subresource " + GoText.quote(subresource);
+        owner += " with subresource " + GoStrings.quote(subresource);
       }
       if ("Update".equals(operation)) {
         owner += " using " + apiVersion;
@@ -146,7 +147,7 @@ public final class PatchException extends RuntimeException {
   /** kube's {@code NewInvalid(groupKind, name, errs)}: the message lists every field error. */
   static PatchException invalid(String group, String kind, String name, List<FieldError> errors) {
     String qualified = group.isEmpty() ? kind : kind + "." + group;
-    StringBuilder message = new StringBuilder(qualified).append(' ').append(GoText.quote(name)).append(" is invalid");
+    StringBuilder message = new StringBuilder(qualified).append(' ').append(GoStrings.quote(name)).append(" is invalid");
     if (!errors.isEmpty()) {
       message.append(": ");
       if (errors.size() == 1) {

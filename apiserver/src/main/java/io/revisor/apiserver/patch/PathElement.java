@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.apiserver.json.GoStrings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -158,7 +159,7 @@ sealed interface PathElement extends Comparable<PathElement> {
         case 'k':
           JsonNode object = MAPPER.readTree(rest);
           if (object == null || !object.isObject()) {
-            throw new IllegalArgumentException("key " + GoText.quote(key) + " is not a JSON object");
+            throw new IllegalArgumentException("key " + GoStrings.quote(key) + " is not a JSON object");
           }
           List<KeyField> fields = new ArrayList<>();
           object.fields().forEachRemaining(e -> fields.add(new KeyField(e.getKey(), e.getValue())));
@@ -167,7 +168,7 @@ sealed interface PathElement extends Comparable<PathElement> {
           return null;
       }
     } catch (JsonProcessingException | NumberFormatException e) {
-      throw new IllegalArgumentException("cannot parse " + GoText.quote(key) + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("cannot parse " + GoStrings.quote(key) + ": " + e.getMessage(), e);
     }
   }
 }

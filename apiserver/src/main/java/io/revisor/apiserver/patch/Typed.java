@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.apiserver.json.GoStrings;
 import io.revisor.apiserver.patch.FieldSchema.ListType;
 import io.revisor.apiserver.patch.FieldSchema.MapType;
 import io.revisor.apiserver.patch.FieldSchema.Node;
@@ -145,7 +146,7 @@ final class Typed {
       }
       if (value == null) {
         throw new IllegalArgumentException("associative list with keys has an element that omits key field "
-            + GoText.quote(key) + " (and doesn't have default value)");
+            + GoStrings.quote(key) + " (and doesn't have default value)");
       }
       fields.add(new PathElement.KeyField(key, value));
     }

@@ -3,6 +3,7 @@ package io.revisor.apiserver.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
+import io.revisor.apiserver.json.GoStrings;
 
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +30,7 @@ class GoCompatibilityTest {
   @ParameterizedTest(name = "quote case {index}")
   @MethodSource("quotes")
   void quotesAsStrconvQuote(String input, String expected) {
-    assertThat(GoText.quote(input)).isEqualTo(expected);
+    assertThat(GoStrings.quote(input)).isEqualTo(expected);
   }
 
   static Stream<Arguments> quotes() {
