@@ -96,27 +96,135 @@ public final class ServerOptions {
       converter = DurationConverter.class)
   public Duration compactionInterval;
 
-  // Authentication and authorization (standalone)
+  // Authentication
   @Option(names = "--token-auth-file",
       description = "Static bearer tokens, CSV lines token,user,uid,\"group1,group2\" (kube's format).")
   public Path tokenAuthFile;
 
   @Option(names = "--client-ca-file",
-      description = "CA bundle; client certificates signed by it authenticate as CN (user) and O (groups).")
+      description = "CA bundle; client certificates signed by it authenticate as CN (user) and O (groups). Reloaded "
+          + "when the file changes. Default: client-ca-file of the extension-apiserver-authentication ConfigMap "
+          + "when a cluster is configured.")
   public Path clientCaFile;
+
+  @Option(names = "--requestheader-client-ca-file",
+      description = "CA bundle of the front proxy (kube-apiserver's aggregator): its client certificates may assert "
+          + "users in the request headers. Reloaded when the file changes. Default: from the ConfigMap.")
+  public Path requestheaderClientCaFile;
+
+  @Option(names = "--requestheader-allowed-names", split = ",",
+      description = "Common names a front-proxy client certificate may have; empty: any name.")
+  public List<String> requestheaderAllowedNames = new ArrayList<>();
+
+  @Option(names = "--requestheader-username-headers", split = ",", defaultValue = "X-Remote-User",
+      description = "Headers carrying the user name, first non-empty wins. Default: ${DEFAULT-VALUE}.")
+  public List<String> requestheaderUsernameHeaders;
+
+  @Option(names = "--requestheader-uid-headers", split = ",", defaultValue = "X-Remote-Uid",
+      description = "Headers carrying the user's UID. Default: ${DEFAULT-VALUE}.")
+  public List<String> requestheaderUidHeaders;
+
+  @Option(names = "--requestheader-group-headers", split = ",", defaultValue = "X-Remote-Group",
+      description = "Headers carrying the groups, all values. Default: ${DEFAULT-VALUE}.")
+  public List<String> requestheaderGroupHeaders;
+
+  @Option(names = "--requestheader-extra-headers-prefix", split = ",", defaultValue = "X-Remote-Extra-",
+      description = "Prefixes of headers carrying extra attributes. Default: ${DEFAULT-VALUE}.")
+  public List<String> requestheaderExtraHeadersPrefix;
+
+  @Option(names = "--kubeconfig",
+      description = "kubeconfig of the cluster this server extends (TokenReview, SubjectAccessReview, the "
+          + "authentication ConfigMap, APIService registration). Default: the in-cluster service account when "
+          + "running in a pod.")
+  public Path kubeconfig;
+
+  @Option(names = "--authentication-kubeconfig",
+      description = "kubeconfig for TokenReview and the authentication ConfigMap. Default: --kubeconfig.")
+  public Path authenticationKubeconfig;
+
+  @Option(names = "--authentication-skip-lookup", defaultValue = "false", arity = "0..1",
+      description = "Do not read kube-system/extension-apiserver-authentication. Default: ${DEFAULT-VALUE}.")
+  public boolean authenticationSkipLookup;
+
+  @Option(names = "--authentication-tolerate-lookup-failure", defaultValue = "false", arity = "0..1",
+      description = "Report ready even when the authentication ConfigMap cannot be read (front-proxy and client "
+          + "certificate users then fail until it can). Default: ${DEFAULT-VALUE}.")
+  public boolean authenticationTolerateLookupFailure;
+
+  @Option(names = "--authentication-token-webhook-cache-ttl", defaultValue = "10s", converter = DurationConverter.class,
+      description = "How long a successful TokenReview is cached. Default: ${DEFAULT-VALUE}.")
+  public Duration tokenCacheTtl;
+
+  @Option(names = "--authentication-token-webhook-cache-failure-ttl", defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "How long a TokenReview that rejected the token is cached. Default: ${DEFAULT-VALUE}.")
+  public Duration tokenCacheFailureTtl;
+
+  @Option(names = "--api-audiences", split = ",",
+      description = "Audiences sent in TokenReviews; the token must be valid for one of them. Default: none (the "
+          + "cluster's own audience).")
+  public List<String> apiAudiences = new ArrayList<>();
 
   @Option(names = "--anonymous-auth", defaultValue = "true", arity = "1",
       description = "Treat requests without credentials as system:anonymous (allowed only on "
-          + "--authorization-always-allow-paths). Default: ${DEFAULT-VALUE}.")
+          + "--authorization-always-allow-paths unless a policy allows more). Default: ${DEFAULT-VALUE}.")
   public boolean anonymousAuth;
 
-  @Option(names = "--authorization-mode", defaultValue = "AlwaysAllow",
-      description = "AlwaysAllow: every authenticated user may do everything. Default: ${DEFAULT-VALUE}.")
-  public String authorizationMode;
+  // Authorization
+  @Option(names = "--authorization-mode", split = ",", defaultValue = "AlwaysAllow",
+      description = "Comma-separated, tried in order: AlwaysAllow (every authenticated user may do everything), "
+          + "ABAC (--authorization-policy-file), Delegated (SubjectAccessReview to the cluster). "
+          + "Default: ${DEFAULT-VALUE}.")
+  public List<String> authorizationMode;
+
+  @Option(names = "--authorization-policy-file",
+      description = "ABAC policy, one JSON object per line in kube's format "
+          + "({\"apiVersion\":\"abac.authorization.kubernetes.io/v1beta1\",\"kind\":\"Policy\",\"spec\":{...}}).")
+  public Path authorizationPolicyFile;
+
+  @Option(names = "--authorization-kubeconfig",
+      description = "kubeconfig for SubjectAccessReview. Default: --kubeconfig.")
+  public Path authorizationKubeconfig;
+
+  @Option(names = "--authorization-webhook-cache-authorized-ttl", defaultValue = "10s",
+      converter = DurationConverter.class, description = "How long an allowed review is cached. Default: ${DEFAULT-VALUE}.")
+  public Duration authorizedCacheTtl;
+
+  @Option(names = "--authorization-webhook-cache-unauthorized-ttl", defaultValue = "10s",
+      converter = DurationConverter.class, description = "How long a denied review is cached. Default: ${DEFAULT-VALUE}.")
+  public Duration unauthorizedCacheTtl;
 
   @Option(names = "--authorization-always-allow-paths", split = ",", defaultValue = "/healthz,/readyz,/livez",
       description = "Paths anyone may reach, even anonymously. Default: ${DEFAULT-VALUE}.")
   public List<String> alwaysAllowPaths;
+
+  @Option(names = "--delegation-timeout", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Deadline of one TokenReview or SubjectAccessReview, retries included. Default: ${DEFAULT-VALUE}.")
+  public Duration delegationTimeout;
+
+  @Option(names = "--delegation-attempts", defaultValue = "3",
+      description = "Attempts per review when the cluster answers 429, 5xx or not at all. Default: ${DEFAULT-VALUE}.")
+  public int delegationAttempts;
+
+  // Registration in a cluster
+  @Option(names = "--register-apiservices", defaultValue = "false", arity = "0..1",
+      description = "Create or update an APIService per served group-version, pointing at --service-namespace/"
+          + "--service-name with the serving CA as caBundle. Default: ${DEFAULT-VALUE}.")
+  public boolean registerApiServices;
+
+  @Option(names = "--apiservice-ca-file",
+      description = "CA bundle written into the APIServices. Default: the generated ca.crt, or ca.crt beside "
+          + "--tls-cert-file.")
+  public Path apiServiceCaFile;
+
+  @Option(names = "--service-name", defaultValue = "revisor",
+      description = "Name of the Service in front of this server (APIServices, certificate names). "
+          + "Default: ${DEFAULT-VALUE}.")
+  public String serviceName;
+
+  @Option(names = "--service-namespace",
+      description = "Namespace of that Service. Default: the pod's namespace in a cluster, else revisor.")
+  public String serviceNamespace;
 
   // Local development
   @Option(names = "--write-kubeconfig",
@@ -142,8 +250,19 @@ public final class ServerOptions {
     if ((etcdCertFile == null) != (etcdKeyFile == null)) {
       problems.add("--etcd-certfile and --etcd-keyfile must be given together");
     }
-    if (!authorizationMode.equals("AlwaysAllow")) {
-      problems.add("--authorization-mode: only AlwaysAllow is supported in this version");
+    for (String mode : authorizationMode) {
+      if (!List.of("AlwaysAllow", "ABAC", "Delegated").contains(mode)) {
+        problems.add("--authorization-mode: unknown mode " + mode + " (AlwaysAllow, ABAC, Delegated)");
+      }
+    }
+    if (authorizationMode.contains("ABAC") != (authorizationPolicyFile != null)) {
+      problems.add("--authorization-policy-file goes with --authorization-mode=ABAC");
+    }
+    if (delegationAttempts < 1) {
+      problems.add("--delegation-attempts must be at least 1");
+    }
+    if (delegationTimeout.isZero() || delegationTimeout.isNegative()) {
+      problems.add("--delegation-timeout must be positive");
     }
     if (http2MaxStreams < 1) {
       problems.add("--http2-max-streams-per-connection must be positive");
