@@ -1,8 +1,7 @@
 package io.revisor.apiserver;
 
-import io.revisor.apiserver.auth.Authenticator;
-import io.revisor.apiserver.auth.ClientCertificateAuthenticator;
 import io.revisor.apiserver.auth.TokenFileAuthenticator;
+import io.revisor.apiserver.cluster.ClusterClients;
 import io.revisor.apiserver.config.ServerOptions;
 import io.revisor.apiserver.crd.DefinitionException;
 import io.revisor.apiserver.crd.DefinitionLoader;
@@ -46,6 +45,7 @@ public final class Revisor implements AutoCloseable {
 
   private final ServerOptions options;
   private final ResourceRegistry registry;
+  private final AccessControl access;
   private final KvStore kv;
   private final ResourceStore store;
   private final Maintenance maintenance;
@@ -53,10 +53,11 @@ public final class Revisor implements AutoCloseable {
   private final ApiServer server;
   private final Path caFile;
 
-  private Revisor(ServerOptions options, ResourceRegistry registry, KvStore kv, ResourceStore store,
-      Maintenance maintenance, Vertx vertx, ApiServer server, Path caFile) {
+  private Revisor(ServerOptions options, ResourceRegistry registry, AccessControl access, KvStore kv,
+      ResourceStore store, Maintenance maintenance, Vertx vertx, ApiServer server, Path caFile) {
     this.options = options;
     this.registry = registry;
+    this.access = access;
     this.kv = kv;
     this.store = store;
     this.maintenance = maintenance;
@@ -72,17 +73,31 @@ public final class Revisor implements AutoCloseable {
    */
   public static Revisor start(ServerOptions options) {
     ResourceRegistry registry = ResourceRegistry.of(definitions(options));
-    List<Authenticator> authenticators = authenticators(options);
-    Serving serving = Serving.prepare(options);
-    KvStore kv = openKv(options);
+    AccessControl access = AccessControl.assemble(options, new ClusterClients());
+    Serving serving;
+    try {
+      serving = Serving.prepare(options);
+    } catch (RuntimeException e) {
+      access.close();
+      throw e;
+    }
+    KvStore kv;
+    try {
+      kv = openKv(options);
+    } catch (RuntimeException e) {
+      access.close();
+      throw e;
+    }
     ResourceStore raw = ResourceStore.open(kv, ResourceStoreOptions.builder().keyPrefix(options.etcdPrefix).build());
     Maintenance maintenance = Maintenance.start(kv, MaintenanceOptions.defaults(options.etcdPrefix)
         .withIntervals(options.compactionInterval, Duration.ofMinutes(10)));
     ApiMetrics metrics = new ApiMetrics();
     ResourceStore store = new MeteredResourceStore(raw, metrics);
     Vertx vertx = Vertx.vertx();
-    ServerSettings settings = new ServerSettings(registry, store, metrics, serving.keyCert(), options.clientCaFile,
-        authenticators, options.anonymousAuth, options.alwaysAllowPaths, List.of(), options.bindAddress,
+    access.start(vertx);
+    ServerSettings settings = new ServerSettings(registry, store, metrics, serving.keyCert(), access.clientTrust(),
+        access.authenticators, options.anonymousAuth, access.certificates, access.authorizer, access.readiness(),
+        options.bindAddress,
         options.securePort, options.http2MaxStreams, options.maxRequestBodyBytes, options.requestTimeout,
         options.bookmarkInterval, Clock.systemUTC());
     ApiServer server;
@@ -92,12 +107,13 @@ public final class Revisor implements AutoCloseable {
           .await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
+      access.close();
       maintenance.close();
       store.close();
       kv.close();
       throw new StartupException("cannot listen on " + options.bindAddress + ":" + options.securePort + ": " + e.getMessage(), e);
     }
-    Revisor revisor = new Revisor(options, registry, kv, store, maintenance, vertx, server, serving.caFile());
+    Revisor revisor = new Revisor(options, registry, access, kv, store, maintenance, vertx, server, serving.caFile());
     if (options.writeKubeconfig != null) {
       revisor.writeKubeconfig(options.writeKubeconfig);
     }
@@ -114,24 +130,6 @@ public final class Revisor implements AutoCloseable {
     } catch (DefinitionException e) {
       throw new StartupException("invalid resource definition: " + e.getMessage(), e);
     }
-  }
-
-  private static List<Authenticator> authenticators(ServerOptions options) {
-    List<Authenticator> chain = new ArrayList<>();
-    if (options.clientCaFile != null) {
-      if (!Files.isReadable(options.clientCaFile)) {
-        throw new StartupException("--client-ca-file " + options.clientCaFile + " is not readable");
-      }
-      chain.add(new ClientCertificateAuthenticator());
-    }
-    if (options.tokenAuthFile != null) {
-      try {
-        chain.add(TokenFileAuthenticator.load(options.tokenAuthFile));
-      } catch (IOException | IllegalArgumentException e) {
-        throw new StartupException("--token-auth-file: " + e.getMessage(), e);
-      }
-    }
-    return chain;
   }
 
   private static KvStore openKv(ServerOptions options) {
@@ -209,6 +207,7 @@ public final class Revisor implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("closing Vert.x: {}", e.toString());
     }
+    access.close();
     maintenance.close();
     store.close();
     kv.close();

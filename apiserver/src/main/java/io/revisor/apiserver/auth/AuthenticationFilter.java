@@ -1,23 +1,41 @@
 package io.revisor.apiserver.auth;
 
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The authentication step of the request chain: runs the authenticators in order, first success wins. A request
- * with a rejected credential fails with 401; one with no credential is anonymous when {@code anonymous} is on, and
- * 401 otherwise. The credential header is removed once authentication succeeds.
+ * The authentication step of the request chain, as upstream's union authenticator with fail-on-error anonymous: the
+ * authenticators run in order and the first that proves a user wins; a rejected credential does not stop the chain
+ * (a front-proxy certificate is no client-CA certificate), but if nobody accepts the request and any credential was
+ * rejected, it fails with 401. Only a request with no credential at all is anonymous, when {@code anonymous} is on.
+ *
+ * <p>Once decided, the {@code Authorization} header and every front-proxy header are removed, so nothing downstream
+ * can read a credential or a forged identity.
  */
 public final class AuthenticationFilter implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthenticationFilter.class);
   private static final String USER_KEY = AuthenticationFilter.class.getName() + ".user";
 
   private final List<Authenticator> authenticators;
   private final boolean anonymous;
+  private final Supplier<AuthenticationConfig> config;
 
-  public AuthenticationFilter(List<Authenticator> authenticators, boolean anonymous) {
+  /**
+   * @param config the current certificate settings, whose front-proxy headers are stripped from every request
+   */
+  public AuthenticationFilter(List<Authenticator> authenticators, boolean anonymous,
+      Supplier<AuthenticationConfig> config) {
     this.authenticators = List.copyOf(authenticators);
     this.anonymous = anonymous;
+    this.config = config;
   }
 
   /** The authenticated user of a request that passed this filter. */
@@ -36,24 +54,56 @@ public final class AuthenticationFilter implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    for (Authenticator authenticator : authenticators) {
-      Authenticator.Result result = authenticator.authenticate(ctx.request());
-      if (result instanceof Authenticator.Result.User user) {
-        ctx.request().headers().remove("Authorization");
-        setUser(ctx, user.user());
-        ctx.next();
-        return;
-      }
-      if (result instanceof Authenticator.Result.Rejected) {
-        ctx.fail(401);
-        return;
-      }
+    RequestHeaderConfig proxy = config.get().requestHeader();
+    next(ctx, 0, new ArrayList<>(), proxy);
+  }
+
+  private void next(RoutingContext ctx, int index, List<String> rejections, RequestHeaderConfig proxy) {
+    if (index == authenticators.size()) {
+      finish(ctx, null, rejections, proxy);
+      return;
     }
-    if (!anonymous) {
+    var pending = authenticators.get(index).authenticate(ctx.request());
+    if (pending.isComplete()) {
+      step(ctx, index, rejections, proxy, pending);
+      return;
+    }
+    // A remote review: keep the body for later handlers, and continue on the request's own context.
+    ctx.request().pause();
+    Context context = Vertx.currentContext();
+    pending.onComplete(result -> context.runOnContext(v -> step(ctx, index, rejections, proxy, result)));
+  }
+
+  private void step(RoutingContext ctx, int index, List<String> rejections, RequestHeaderConfig proxy,
+      AsyncResult<Authenticator.Result> result) {
+    if (result.failed()) {
+      rejections.add(String.valueOf(result.cause().getMessage()));
+      next(ctx, index + 1, rejections, proxy);
+      return;
+    }
+    if (result.result() instanceof Authenticator.Result.User user) {
+      finish(ctx, user.user(), rejections, proxy);
+      return;
+    }
+    if (result.result() instanceof Authenticator.Result.Rejected rejected) {
+      rejections.add(rejected.reason());
+    }
+    next(ctx, index + 1, rejections, proxy);
+  }
+
+  private void finish(RoutingContext ctx, UserInfo user, List<String> rejections, RequestHeaderConfig proxy) {
+    ctx.request().headers().remove("Authorization");
+    RequestHeaderAuthenticator.stripHeaders(ctx.request().headers(), proxy);
+    if (user == null && !rejections.isEmpty()) {
+      LOG.debug("unauthorized {} {}: {}", ctx.request().method(), ctx.request().path(), rejections);
       ctx.fail(401);
       return;
     }
-    setUser(ctx, UserInfo.anonymous());
+    if (user == null && !anonymous) {
+      ctx.fail(401);
+      return;
+    }
+    setUser(ctx, user == null ? UserInfo.anonymous() : user);
     ctx.next();
   }
 }

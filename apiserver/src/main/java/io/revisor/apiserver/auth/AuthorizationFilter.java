@@ -1,45 +1,67 @@
 package io.revisor.apiserver.auth;
 
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
+import java.util.function.Function;
 
 /**
- * The authorization step of the request chain, for standalone mode ({@code --authorization-mode=AlwaysAllow}):
- * every authenticated user may do everything; anonymous requests may only reach the always-allowed paths (by
- * default the health checks). Denials are 403 in kube's words.
+ * The authorization step of the request chain: asks the authorizer about the request's attributes and lets it
+ * through only on an allow. A denial (or no opinion from anybody) is a 403 whose message {@link #denial} describes in
+ * kube's words.
  */
 public final class AuthorizationFilter implements Handler<RoutingContext> {
-  private final List<String> alwaysAllowPaths;
+  private static final String DENIAL_KEY = AuthorizationFilter.class.getName() + ".denial";
 
-  public AuthorizationFilter(List<String> alwaysAllowPaths) {
-    this.alwaysAllowPaths = List.copyOf(alwaysAllowPaths);
+  private final Authorizer authorizer;
+  private final Function<RoutingContext, AuthorizationAttributes> attributes;
+
+  /** A refused request: what it asked and the authorizer's reason (may be empty). */
+  public record Denial(AuthorizationAttributes attributes, String reason) {
+    /** {@code User "u" cannot <verb> resource ...}, followed by {@code : <reason>} when there is one. */
+    public String message() {
+      return reason.isEmpty() ? attributes.describe() : attributes.describe() + ": " + reason;
+    }
   }
 
-  /** Whether {@code path} matches one of the always-allowed paths ({@code /x} exactly, {@code /x/*} as a prefix). */
-  public boolean alwaysAllowed(String path) {
-    for (String allowed : alwaysAllowPaths) {
-      if (allowed.endsWith("/*") ? path.startsWith(allowed.substring(0, allowed.length() - 1)) : path.equals(allowed)) {
-        return true;
-      }
-    }
-    return false;
+  /**
+   * @param attributes reads a request's attributes (after authentication)
+   */
+  public AuthorizationFilter(Authorizer authorizer, Function<RoutingContext, AuthorizationAttributes> attributes) {
+    this.authorizer = authorizer;
+    this.attributes = attributes;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    UserInfo user = AuthenticationFilter.user(ctx);
-    if (!user.isAnonymous() || alwaysAllowed(ctx.normalizedPath())) {
+    AuthorizationAttributes asked = attributes.apply(ctx);
+    Future<Authorizer.Decision> pending = authorizer.authorize(asked);
+    if (pending.isComplete()) {
+      decide(ctx, asked, pending);
+      return;
+    }
+    // A remote review: keep the body for later handlers, and continue on the request's own context.
+    ctx.request().pause();
+    Context context = Vertx.currentContext();
+    pending.onComplete(result -> context.runOnContext(v -> decide(ctx, asked, result)));
+  }
+
+  private static void decide(RoutingContext ctx, AuthorizationAttributes asked, AsyncResult<Authorizer.Decision> result) {
+    Authorizer.Decision decision = result.succeeded()
+        ? result.result() : Authorizer.Decision.noOpinion(String.valueOf(result.cause().getMessage()));
+    if (decision.verdict() == Authorizer.Verdict.ALLOW) {
       ctx.next();
       return;
     }
-    ctx.put(AuthorizationFilter.class.getName() + ".denied", "User \"" + user.name() + "\" cannot "
-        + ctx.request().method().name().toLowerCase(java.util.Locale.ROOT) + " path \"" + ctx.normalizedPath() + "\"");
+    ctx.put(DENIAL_KEY, new Denial(asked, decision.reason()));
     ctx.fail(403);
   }
 
-  /** The denial message of a request this filter refused, or null. */
-  public static String denial(RoutingContext ctx) {
-    return ctx.get(AuthorizationFilter.class.getName() + ".denied");
+  /** Why this filter refused the request, or null. */
+  public static Denial denial(RoutingContext ctx) {
+    return ctx.get(DENIAL_KEY);
   }
 }

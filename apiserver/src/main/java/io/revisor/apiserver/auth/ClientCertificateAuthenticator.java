@@ -1,51 +1,39 @@
 package io.revisor.apiserver.auth;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
-import javax.net.ssl.SSLPeerUnverifiedException;
+import java.util.function.Supplier;
 
 /**
- * Client certificates signed by {@code --client-ca-file}: the user is the subject's CN, the groups its O values. The
- * TLS layer has already verified the chain against that CA (the server only asks for certificates when a client CA
- * is configured); this authenticator reads the verified leaf. Thread-safe.
+ * Client certificates signed by the client CA ({@code --client-ca-file}, or the {@code client-ca-file} of the
+ * authentication ConfigMap): the user is the subject's CN, the groups its O values. A certificate that does not chain
+ * to that CA (or lacks the client-auth usage) is rejected; one with an empty CN is not a credential of this kind.
  */
 public final class ClientCertificateAuthenticator implements Authenticator {
+  private final Supplier<AuthenticationConfig> config;
+
+  public ClientCertificateAuthenticator(Supplier<AuthenticationConfig> config) {
+    this.config = config;
+  }
+
   @Override
-  public Result authenticate(HttpServerRequest request) {
-    if (!request.isSSL() || request.sslSession() == null) {
-      return NONE;
+  public Future<Result> authenticate(HttpServerRequest request) {
+    CaBundle ca = config.get().clientCa();
+    if (ca == null) {
+      return Authenticator.none();
     }
-    Certificate[] chain;
-    try {
-      chain = request.sslSession().getPeerCertificates();
-    } catch (SSLPeerUnverifiedException e) {
-      return NONE;
+    CertificateChains.Verification verification = CertificateChains.verify(request, ca);
+    if (verification == null) {
+      return Authenticator.none();
     }
-    if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
-      return NONE;
+    if (!verification.trusted()) {
+      return Authenticator.rejected("client certificate: " + verification.error());
     }
-    String cn = null;
-    List<String> groups = new ArrayList<>();
-    try {
-      for (Rdn rdn : new LdapName(leaf.getSubjectX500Principal().getName()).getRdns()) {
-        if (rdn.getType().equalsIgnoreCase("CN")) {
-          cn = rdn.getValue().toString();
-        } else if (rdn.getType().equalsIgnoreCase("O")) {
-          groups.add(rdn.getValue().toString());
-        }
-      }
-    } catch (InvalidNameException e) {
-      return new Result.Rejected("unreadable certificate subject");
+    String user = CertificateChains.commonName(verification.leaf());
+    if (user.isEmpty()) {
+      return Authenticator.none();
     }
-    if (cn == null || cn.isEmpty()) {
-      return new Result.Rejected("client certificate has no common name");
-    }
-    return new Result.User(UserInfo.authenticated(cn, "", groups));
+    return Authenticator.user(
+        UserInfo.authenticated(user, "", CertificateChains.organizations(verification.leaf())));
   }
 }

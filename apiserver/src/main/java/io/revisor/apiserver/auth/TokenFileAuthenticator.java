@@ -1,5 +1,6 @@
 package io.revisor.apiserver.auth;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,18 +64,18 @@ public final class TokenFileAuthenticator implements Authenticator {
   }
 
   @Override
-  public Result authenticate(HttpServerRequest request) {
+  public Future<Result> authenticate(HttpServerRequest request) {
     String token = BearerTokens.of(request);
     if (token == null) {
-      return NONE;
+      return Authenticator.none();
     }
     for (Map.Entry<String, UserInfo> entry : users.entrySet()) {
       // Constant-time comparison, so response timing does not reveal token prefixes.
       if (MessageDigest.isEqual(entry.getKey().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
-        return new Result.User(entry.getValue());
+        return Authenticator.user(entry.getValue());
       }
     }
-    return new Result.Rejected("invalid bearer token");
+    return Authenticator.rejected("invalid bearer token");
   }
 
   private static List<String> csv(String line) {

@@ -22,7 +22,9 @@ public record UserInfo(String name, String uid, List<String> groups, Map<String,
     Objects.requireNonNull(name, "name");
     uid = uid == null ? "" : uid;
     groups = List.copyOf(groups);
-    extra = Map.copyOf(extra);
+    Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
+    extra.forEach((key, values) -> copy.put(key, List.copyOf(values)));
+    extra = java.util.Collections.unmodifiableMap(copy);
   }
 
   /** The anonymous user: {@code system:anonymous} in {@code system:unauthenticated}. */
@@ -32,9 +34,18 @@ public record UserInfo(String name, String uid, List<String> groups, Map<String,
 
   /** {@code user} with {@code system:authenticated} added to its groups. */
   public static UserInfo authenticated(String name, String uid, List<String> groups) {
+    return authenticated(name, uid, groups, Map.of());
+  }
+
+  /** {@code user} with extra attributes, and {@code system:authenticated} added to its groups. */
+  public static UserInfo authenticated(String name, String uid, List<String> groups, Map<String, List<String>> extra) {
     java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(groups);
     all.add(AUTHENTICATED);
-    return new UserInfo(name, uid, List.copyOf(all), Map.of());
+    return new UserInfo(name, uid, List.copyOf(all), extra);
+  }
+
+  public boolean inGroup(String group) {
+    return groups.contains(group);
   }
 
   public boolean isAnonymous() {

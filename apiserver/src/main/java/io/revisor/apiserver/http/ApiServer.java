@@ -1,6 +1,7 @@
 package io.revisor.apiserver.http;
 
 import io.revisor.apiserver.auth.AuthenticationFilter;
+import io.revisor.apiserver.auth.AuthorizationAttributes;
 import io.revisor.apiserver.auth.AuthorizationFilter;
 import io.revisor.apiserver.health.HealthCheck;
 import io.revisor.apiserver.health.HealthEndpoints;
@@ -12,7 +13,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -61,8 +62,8 @@ public final class ApiServer implements AutoCloseable {
         .setMaxInitialLineLength(16 * 1024)
         .setMaxHeaderSize(64 * 1024)
         .setReusePort(false);
-    if (settings.clientCa() != null) {
-      options.setClientAuth(ClientAuth.REQUEST).setTrustOptions(new PemTrustOptions().addCertPath(settings.clientCa().toString()));
+    if (settings.clientTrust() != null) {
+      options.setClientAuth(ClientAuth.REQUEST).setTrustOptions(TrustOptions.wrap(settings.clientTrust()));
     }
     Router router = router(vertx, settings, routes);
     List<HttpServer> servers = new ArrayList<>();
@@ -98,9 +99,9 @@ public final class ApiServer implements AutoCloseable {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> accounting(ctx, settings));
     router.route().handler(ctx -> deadline(ctx, settings.requestTimeout()));
-    router.route().handler(new AuthenticationFilter(settings.authenticators(), settings.anonymous()));
-    AuthorizationFilter authorization = new AuthorizationFilter(settings.alwaysAllowPaths());
-    router.route().handler(authorization);
+    router.route().handler(
+        new AuthenticationFilter(settings.authenticators(), settings.anonymous(), settings.authenticationConfig()));
+    router.route().handler(new AuthorizationFilter(settings.authorizer(), RequestAttributes::of));
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()).setHandleFileUploads(false);
     for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)) {
       router.route().method(method).handler(body);
@@ -183,7 +184,7 @@ public final class ApiServer implements AutoCloseable {
     } else {
       error = switch (ctx.statusCode()) {
         case 401 -> ApiException.unauthorized();
-        case 403 -> ApiException.forbidden(forbiddenMessage(ctx));
+        case 403 -> forbidden(AuthorizationFilter.denial(ctx));
         case 404 -> ApiException.notFound("the server could not find the requested resource");
         case 405 -> ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         case 413 -> ApiException.tooLarge("Request entity too large");
@@ -194,9 +195,24 @@ public final class ApiServer implements AutoCloseable {
     Responses.status(ctx, error);
   }
 
-  private static String forbiddenMessage(RoutingContext ctx) {
-    String denial = AuthorizationFilter.denial(ctx);
-    return denial == null ? "forbidden" : "forbidden: " + denial;
+  /**
+   * kube's 403 for a refused request: {@code dashboards.demo.revisor.io "home" is forbidden: User "alice" cannot get
+   * resource "dashboards" in API group "demo.revisor.io" in the namespace "team-a"}, or {@code forbidden: User
+   * "alice" cannot get path "/metrics"}; the authorizer's reason follows after a colon.
+   */
+  static ApiException forbidden(AuthorizationFilter.Denial denial) {
+    if (denial == null) {
+      return ApiException.forbidden("forbidden");
+    }
+    AuthorizationAttributes asked = denial.attributes();
+    if (!asked.resourceRequest()) {
+      return ApiException.forbidden("forbidden: " + denial.message());
+    }
+    String qualified = asked.group().isEmpty() ? asked.resource() : asked.resource() + "." + asked.group();
+    String subject = asked.name().isEmpty() ? qualified : qualified + " \"" + asked.name() + "\"";
+    return ApiException.of(403, "Forbidden", subject + " is forbidden: " + denial.message(),
+        new ApiException.Details(asked.name().isEmpty() ? null : asked.name(), asked.group(), asked.resource(), null),
+        List.of());
   }
 
   @Override

@@ -1,15 +1,18 @@
 package io.revisor.apiserver.http;
 
+import io.revisor.apiserver.auth.AuthenticationConfig;
 import io.revisor.apiserver.auth.Authenticator;
+import io.revisor.apiserver.auth.Authorizer;
 import io.revisor.apiserver.crd.ResourceRegistry;
 import io.revisor.apiserver.health.HealthCheck;
 import io.revisor.apiserver.metrics.ApiMetrics;
 import io.revisor.storage.resource.ResourceStore;
 import io.vertx.core.net.KeyCertOptions;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
+import javax.net.ssl.TrustManager;
 
 /**
  * Everything {@link ApiServer} needs, assembled by the main class (or a test).
@@ -18,10 +21,12 @@ import java.util.List;
  * @param store the resource store (already metered if wanted)
  * @param metrics the metrics registry
  * @param keyCert the serving certificate and key
- * @param clientCa the CA bundle client certificates must chain to, or null to not ask for client certificates
+ * @param clientTrust asks TLS clients for a certificate and advertises the CAs (verification is the authenticators'
+ *     job); null to not ask for client certificates
  * @param authenticators the authentication chain, in order
  * @param anonymous whether requests without credentials are anonymous (else 401)
- * @param alwaysAllowPaths paths anonymous users may reach
+ * @param authenticationConfig the certificate settings of the moment (which front-proxy headers to strip)
+ * @param authorizer decides every request after authentication
  * @param readinessChecks extra readyz checks (storage reachability is added by the server)
  * @param bindAddress listen address
  * @param port listen port (0 = any free port)
@@ -36,10 +41,11 @@ public record ServerSettings(
     ResourceStore store,
     ApiMetrics metrics,
     KeyCertOptions keyCert,
-    Path clientCa,
+    TrustManager clientTrust,
     List<Authenticator> authenticators,
     boolean anonymous,
-    List<String> alwaysAllowPaths,
+    Supplier<AuthenticationConfig> authenticationConfig,
+    Authorizer authorizer,
     List<HealthCheck> readinessChecks,
     String bindAddress,
     int port,

@@ -39,6 +39,7 @@ public final class ApiClient {
   private final String base;
   private final String token;
   private final HttpClient http;
+  private final Map<String, String> defaultHeaders;
 
   /** A response: status code, headers and the body parsed as JSON (null when it is not JSON). */
   public record Response(int code, Map<String, List<String>> headers, String text, JsonNode json) {
@@ -63,16 +64,31 @@ public final class ApiClient {
   }
 
   private ApiClient(String base, SSLContext tls, String token) {
+    this(base, HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(tls)
+        .sslParameters(sslParameters()).connectTimeout(Duration.ofSeconds(10)).build(), token, Map.of());
+  }
+
+  private ApiClient(String base, HttpClient http, String token, Map<String, String> defaultHeaders) {
     this.base = base;
     this.token = token;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(tls)
-        .sslParameters(sslParameters()).connectTimeout(Duration.ofSeconds(10)).build();
+    this.http = http;
+    this.defaultHeaders = Map.copyOf(defaultHeaders);
   }
 
   /** A client that presents a client certificate ({@code certificate} and {@code key} as PEM) and no token. */
   public static ApiClient withClientCertificate(String base, Path caFile, java.security.cert.X509Certificate certificate,
       java.security.PrivateKey key) {
     return new ApiClient(base, trusting(caFile, certificate, key), null);
+  }
+
+  /** The same connection pool, sending {@code headers} with every request (e.g. a front proxy's X-Remote-User). */
+  public ApiClient withHeaders(Map<String, String> headers) {
+    return new ApiClient(base, http, token, headers);
+  }
+
+  /** The same connection pool, with this bearer token (null: none). */
+  public ApiClient withToken(String bearer) {
+    return new ApiClient(base, http, bearer, defaultHeaders);
   }
 
   public Response get(String path) {
@@ -128,6 +144,7 @@ public final class ApiClient {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
+    defaultHeaders.forEach(request::header);
     headers.forEach(request::header);
     try {
       HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -206,6 +223,7 @@ public final class ApiClient {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
+    defaultHeaders.forEach(request::header);
     if (accept != null) {
       request.header("Accept", accept);
     }

@@ -1,0 +1,159 @@
+package io.revisor.apiserver.auth;
+
+import io.vertx.core.http.HttpServerRequest;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.CertStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Verifying a request's TLS client certificate against a CA bundle, as Go's {@code x509.Verify} with {@code
+ * ExtKeyUsageClientAuth} does for kube's authenticators. The TLS layer accepts any client certificate (it only proves
+ * that the client holds the key); trust is decided here, per bundle, so that bundles can change at run time.
+ *
+ * <p>The outcome is remembered on the TLS session for each bundle, so a long-lived connection (the aggregator keeps
+ * HTTP/2 connections open) pays for one verification, not one per request.
+ */
+final class CertificateChains {
+  private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+  private static final String ANY_USAGE = "2.5.29.37.0";
+  private static final String SESSION_KEY = CertificateChains.class.getName();
+
+  private CertificateChains() {}
+
+  /** The outcome of verifying one chain against one bundle: the leaf, or why it is not trusted. */
+  record Verification(X509Certificate leaf, String error) {
+    boolean trusted() {
+      return error == null;
+    }
+  }
+
+  /** The client's certificates (leaf first), or an empty list when it sent none. */
+  static List<X509Certificate> peerChain(HttpServerRequest request) {
+    if (!request.isSSL()) {
+      return List.of();
+    }
+    SSLSession session = request.sslSession();
+    if (session == null) {
+      return List.of();
+    }
+    try {
+      Certificate[] chain = session.getPeerCertificates();
+      List<X509Certificate> certificates = new ArrayList<>();
+      for (Certificate certificate : chain == null ? new Certificate[0] : chain) {
+        if (certificate instanceof X509Certificate x509) {
+          certificates.add(x509);
+        }
+      }
+      return certificates;
+    } catch (SSLPeerUnverifiedException e) {
+      return List.of();
+    }
+  }
+
+  /** Verifies the request's client certificate against {@code bundle}; null when there is no client certificate. */
+  static Verification verify(HttpServerRequest request, CaBundle bundle) {
+    List<X509Certificate> chain = peerChain(request);
+    if (chain.isEmpty()) {
+      return null;
+    }
+    SSLSession session = request.sslSession();
+    Map<CaBundle, Verification> remembered;
+    synchronized (session) {
+      @SuppressWarnings("unchecked")
+      Map<CaBundle, Verification> existing = (Map<CaBundle, Verification>) session.getValue(SESSION_KEY);
+      remembered = existing;
+      if (remembered == null) {
+        // By identity: bundles are immutable snapshots, replaced (never mutated) when their source changes.
+        remembered = Collections.synchronizedMap(new IdentityHashMap<>());
+        session.putValue(SESSION_KEY, remembered);
+      }
+    }
+    Verification verification = remembered.get(bundle);
+    if (verification == null || !stillValid(verification)) {
+      verification = verify(chain, bundle);
+      if (remembered.size() > 8) {
+        remembered.clear(); // the bundle changed many times during this session: keep only recent ones
+      }
+      remembered.put(bundle, verification);
+    }
+    return verification;
+  }
+
+  private static boolean stillValid(Verification verification) {
+    if (!verification.trusted()) {
+      return true; // a failure stays a failure for the same bundle
+    }
+    try {
+      verification.leaf().checkValidity();
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  /** Verifies {@code chain} (leaf first, then any intermediates, in any order) against {@code bundle}. */
+  static Verification verify(List<X509Certificate> chain, CaBundle bundle) {
+    X509Certificate leaf = chain.get(0);
+    try {
+      List<String> usages = leaf.getExtendedKeyUsage();
+      if (usages != null && !usages.contains(CLIENT_AUTH) && !usages.contains(ANY_USAGE)) {
+        return new Verification(leaf, "x509: certificate specifies an incompatible key usage");
+      }
+    } catch (CertificateParsingException e) {
+      return new Verification(leaf, "x509: unreadable extended key usage");
+    }
+    try {
+      X509CertSelector target = new X509CertSelector();
+      target.setCertificate(leaf);
+      PKIXBuilderParameters parameters = new PKIXBuilderParameters(bundle.trustAnchors(), target);
+      parameters.setRevocationEnabled(false);
+      parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(chain)));
+      CertPathBuilder.getInstance("PKIX").build(parameters);
+      return new Verification(leaf, null);
+    } catch (GeneralSecurityException e) {
+      return new Verification(leaf, "x509: certificate signed by unknown authority or not valid now ("
+          + leaf.getSubjectX500Principal().getName() + ")");
+    }
+  }
+
+  /** The subject's common name, or empty. */
+  static String commonName(X509Certificate certificate) {
+    return rdns(certificate, "CN").stream().findFirst().orElse("");
+  }
+
+  /** The subject's organizations (kube's groups), in order. */
+  static List<String> organizations(X509Certificate certificate) {
+    return rdns(certificate, "O");
+  }
+
+  private static List<String> rdns(X509Certificate certificate, String type) {
+    List<String> values = new ArrayList<>();
+    try {
+      List<javax.naming.ldap.Rdn> rdns =
+          new javax.naming.ldap.LdapName(certificate.getSubjectX500Principal().getName()).getRdns();
+      // LdapName lists RDNs last-first; the subject reads first-first.
+      for (int i = rdns.size() - 1; i >= 0; i--) {
+        javax.naming.ldap.Rdn rdn = rdns.get(i);
+        if (rdn.getType().equalsIgnoreCase(type)) {
+          values.add(rdn.getValue().toString());
+        }
+      }
+    } catch (javax.naming.InvalidNameException e) {
+      return List.of();
+    }
+    return values;
+  }
+}
