@@ -53,10 +53,10 @@ public record AuthorizationAttributes(
     return new AuthorizationAttributes(user, verb, false, "", "", "", "", "", "", path);
   }
 
-  /** Whether the verb only reads (get, list, watch; for paths get and head). */
+  /** Whether the verb only reads (get, list, watch), as kube's ReadOnly check: a HEAD on a path is not a read. */
   public boolean readOnly() {
     return switch (verb) {
-      case "get", "list", "watch", "head" -> true;
+      case "get", "list", "watch" -> true;
       default -> false;
     };
   }

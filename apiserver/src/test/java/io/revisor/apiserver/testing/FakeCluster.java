@@ -35,6 +35,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class FakeCluster implements AutoCloseable {
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
+  /** The mock server logs every request at INFO through java.util.logging; held so the level sticks. */
+  private static final java.util.logging.Logger MOCK_LOG = quiet("io.fabric8.mockwebserver");
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
@@ -156,6 +158,12 @@ public final class FakeCluster implements AutoCloseable {
   public void close() {
     client.close();
     server.destroy();
+  }
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
   }
 
   private static String nullToEmpty(String value) {
