@@ -24,22 +24,27 @@ public final class SubjectAccessReviewAuthorizer implements Authorizer {
   static final String PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
 
   private final ReviewClient reviews;
-  private final AsyncCache<AuthorizationAttributes, Decision> cache;
+  private final AsyncCache<AuthorizationAttributes, Answer> cache;
+
+  /** A cached answer; a review that failed is kept for no time at all (and not logged by the cache as a failure). */
+  private record Answer(Decision decision, boolean failed) {}
 
   public SubjectAccessReviewAuthorizer(ReviewClient reviews, Duration allowedTtl, Duration deniedTtl, Ticker ticker) {
     this.reviews = reviews;
     this.cache = Caffeine.newBuilder()
         .maximumSize(10_000)
         .ticker(ticker)
-        .expireAfter(Expiry.<AuthorizationAttributes, Decision>creating(
-            (key, decision) -> decision.verdict() == Verdict.ALLOW ? allowedTtl : deniedTtl))
+        .expireAfter(Expiry.<AuthorizationAttributes, Answer>creating((key, answer) -> answer.failed() ? Duration.ZERO
+            : answer.decision().verdict() == Verdict.ALLOW ? allowedTtl : deniedTtl))
         .buildAsync();
   }
 
   @Override
   public Future<Decision> authorize(AuthorizationAttributes attributes) {
-    return Future.fromCompletionStage(cache.get(attributes, (key, executor) -> review(key)))
-        .otherwise(failure -> Decision.noOpinion("Error: " + failure.getMessage()));
+    return Future.fromCompletionStage(cache.get(attributes, (key, executor) -> review(key)
+        .thenApply(decision -> new Answer(decision, false))
+        .exceptionally(failure -> new Answer(Decision.noOpinion("Error: " + ReviewClient.messageOf(failure)), true))))
+        .map(Answer::decision);
   }
 
   private CompletableFuture<Decision> review(AuthorizationAttributes attributes) {

@@ -33,8 +33,15 @@ public final class TokenReviewAuthenticator implements Authenticator {
   private final List<String> audiences;
   private final AsyncCache<String, Outcome> cache;
 
-  /** A review's answer: the user, or why the token was not accepted. */
-  record Outcome(UserInfo user, String error) {}
+  /**
+   * A review's answer: the user, or why the token was not accepted; {@code failed} when there was no answer (kept
+   * for no time at all, and not logged by the cache as a failure).
+   */
+  record Outcome(UserInfo user, String error, boolean failed) {
+    Outcome(UserInfo user, String error) {
+      this(user, error, false);
+    }
+  }
 
   public TokenReviewAuthenticator(ReviewClient reviews, List<String> audiences, Duration successTtl,
       Duration failureTtl, Ticker ticker) {
@@ -43,7 +50,8 @@ public final class TokenReviewAuthenticator implements Authenticator {
     this.cache = Caffeine.newBuilder()
         .maximumSize(10_000)
         .ticker(ticker)
-        .expireAfter(Expiry.<String, Outcome>creating((key, outcome) -> outcome.user() != null ? successTtl : failureTtl))
+        .expireAfter(Expiry.<String, Outcome>creating((key, outcome) -> outcome.failed() ? Duration.ZERO
+            : outcome.user() != null ? successTtl : failureTtl))
         .buildAsync();
   }
 
@@ -56,15 +64,15 @@ public final class TokenReviewAuthenticator implements Authenticator {
     return Future.fromCompletionStage(cache.get(sha256(token), (key, executor) -> review(token)))
         .map(outcome -> outcome.user() != null
             ? (Result) new Result.User(outcome.user())
-            : new Result.Rejected(outcome.error()))
-        .otherwise(failure -> new Result.Rejected("token review failed: " + failure.getMessage()));
+            : new Result.Rejected(outcome.error()));
   }
 
   private java.util.concurrent.CompletableFuture<Outcome> review(String token) {
     TokenReview review = new TokenReviewBuilder()
         .withNewSpec().withToken(token).withAudiences(audiences.isEmpty() ? null : audiences).endSpec()
         .build();
-    return reviews.create(PATH, review, TokenReview.class).thenApply(this::outcome);
+    return reviews.create(PATH, review, TokenReview.class).thenApply(this::outcome)
+        .exceptionally(failure -> new Outcome(null, "token review failed: " + ReviewClient.messageOf(failure), true));
   }
 
   private Outcome outcome(TokenReview review) {

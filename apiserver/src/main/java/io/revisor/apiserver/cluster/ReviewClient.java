@@ -88,6 +88,11 @@ public final class ReviewClient {
     return ": " + (body.length() > 200 ? body.substring(0, 200) + "..." : body.strip());
   }
 
+  /** The message of a review failure, without the wrappers of futures. */
+  public static String messageOf(Throwable failure) {
+    return describe(unwrap(failure));
+  }
+
   private static Throwable unwrap(Throwable failure) {
     while (failure instanceof CompletionException && failure.getCause() != null) {
       failure = failure.getCause();

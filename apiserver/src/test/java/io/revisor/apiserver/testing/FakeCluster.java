@@ -179,19 +179,12 @@ public final class FakeCluster implements AutoCloseable {
       if (!tokenReview && !accessReview) {
         return super.dispatch(request);
       }
-      if (!reviewDelay.isZero()) {
-        try {
-          Thread.sleep(reviewDelay.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
       if (failReviewsWith != 0) {
         return new MockResponse().setResponseCode(failReviewsWith).setBody("{\"kind\":\"Status\",\"code\":"
-            + failReviewsWith + "}");
+            + failReviewsWith + "}").setBodyDelay(reviewDelay);
       }
       String body = tokenReview ? answerTokenReview(request.getUtf8Body()) : answerAccessReview(request.getUtf8Body());
-      return new MockResponse().setResponseCode(201).setBody(body);
+      return new MockResponse().setResponseCode(201).setBody(body).setBodyDelay(reviewDelay);
     }
 
     private String answerTokenReview(String body) {
