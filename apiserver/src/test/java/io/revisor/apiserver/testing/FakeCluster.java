@@ -180,11 +180,16 @@ public final class FakeCluster implements AutoCloseable {
         return super.dispatch(request);
       }
       if (failReviewsWith != 0) {
-        return new MockResponse().setResponseCode(failReviewsWith).setBody("{\"kind\":\"Status\",\"code\":"
-            + failReviewsWith + "}").setBodyDelay(reviewDelay);
+        return delayed(new MockResponse().setResponseCode(failReviewsWith).setBody("{\"kind\":\"Status\",\"code\":"
+            + failReviewsWith + "}"));
       }
       String body = tokenReview ? answerTokenReview(request.getUtf8Body()) : answerAccessReview(request.getUtf8Body());
-      return new MockResponse().setResponseCode(201).setBody(body).setBodyDelay(reviewDelay);
+      return delayed(new MockResponse().setResponseCode(201).setBody(body));
+    }
+
+    private MockResponse delayed(MockResponse response) {
+      Duration delay = reviewDelay;
+      return delay.isZero() ? response : response.setBodyDelay(delay);
     }
 
     private String answerTokenReview(String body) {
