@@ -24,6 +24,8 @@ Options:
   --output DIR       output directory (default: .revisor/install in the repository)
   --overlay DIR      the kustomize overlay to install (default: manifests/overlays/default in the repository;
                      e.g. manifests/overlays/external-etcd). Not for overlays/cert-manager, which needs no script.
+  --image REF        the server image, e.g. <your registry>/revisor:0.1.0 (default: the overlay's, revisor:0.1.0)
+  --etcd-image REF   the etcd image of the bundled etcd (default: the overlay's, etcd:v3.5.17)
   --service NAME     name of Revisor's Service (default: revisor)
   --namespace NS     its namespace, also the Secret's (default: revisor)
   --days N           validity of the serving certificate in days (default: 365)
@@ -56,6 +58,23 @@ relative_path() {
   printf '%s\n' "${rest:-.}"
 }
 
+# A kustomize images: entry replacing image $1 by reference $2 (a name plus a tag or a digest).
+image_entry() {
+  local name=$1 ref=$2 last
+  printf '  - name: %s\n' "$name"
+  case "$ref" in
+    *@*) printf '    newName: %s\n    digest: %s\n' "${ref%%@*}" "${ref#*@}" ;;
+    *)
+      last=${ref##*/}
+      if [[ "$last" == *:* ]]; then
+        printf '    newName: %s\n    newTag: %s\n' "${ref%:*}" "${last##*:}"
+      else
+        printf '    newName: %s\n' "$ref"
+      fi
+      ;;
+  esac
+}
+
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
 output="$repo/.revisor/install"
 overlay="$repo/manifests/overlays/default"
@@ -63,19 +82,23 @@ service=revisor
 namespace=revisor
 days=365
 ca_days=3650
+image=""
+etcd_image=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
     -h | --help) usage; exit 0 ;;
-    --output=* | --overlay=* | --service=* | --namespace=* | --days=* | --ca-days=*)
+    --output=* | --overlay=* | --image=* | --etcd-image=* | --service=* | --namespace=* | --days=* | --ca-days=*)
       set -- "${1%%=*}" "${1#*=}" "${@:2}"
       continue
       ;;
-    --output | --overlay | --service | --namespace | --days | --ca-days)
+    --output | --overlay | --image | --etcd-image | --service | --namespace | --days | --ca-days)
       [ $# -ge 2 ] || fail "$1 needs a value (see --help)"
       case "$1" in
         --output) output=$2 ;;
         --overlay) overlay=$2 ;;
+        --image) image=$2 ;;
+        --etcd-image) etcd_image=$2 ;;
         --service) service=$2 ;;
         --namespace) namespace=$2 ;;
         --days) days=$2 ;;
@@ -93,6 +116,9 @@ for value in "$service" "$namespace"; do
 done
 [[ "$days" =~ ^[1-9][0-9]*$ ]] || fail "--days must be a positive number"
 [[ "$ca_days" =~ ^[1-9][0-9]*$ ]] || fail "--ca-days must be a positive number"
+for ref in "$image" "$etcd_image"; do
+  [ -z "$ref" ] || [[ "$ref" =~ ^[A-Za-z0-9][-A-Za-z0-9._:/@]*$ ]] || fail "not an image reference: $ref"
+done
 [ -f "$overlay/kustomization.yaml" ] || fail "no kustomization.yaml in $overlay"
 overlay=$(cd "$overlay" && pwd -P)
 
@@ -170,6 +196,13 @@ mv "$work/tls.crt" tls.crt
 chmod 600 ca.key tls.key
 chmod 644 ca.crt tls.crt
 
+# kustomize images: entries for the images given on the command line.
+entries=""
+[ -z "$image" ] || entries+=$(image_entry revisor "$image")$'\n'
+[ -z "$etcd_image" ] || entries+=$(image_entry etcd "$etcd_image")$'\n'
+images=""
+[ -z "$entries" ] || images=$'\n'"images:"$'\n'"$entries"
+
 ca_bundle=$(openssl base64 -A -in ca.crt)
 resource=$(relative_path "$output" "$overlay")
 cat > kustomization.yaml <<EOF
@@ -179,7 +212,7 @@ kind: Kustomization
 
 resources:
   - $resource
-
+$images
 # The serving certificate the Deployment mounts. No name suffix: the Secret keeps its name, the kubelet updates
 # the mounted files, and the server reloads them without a restart.
 secretGenerator:
