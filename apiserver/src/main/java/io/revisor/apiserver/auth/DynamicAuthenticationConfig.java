@@ -47,6 +47,7 @@ public final class DynamicAuthenticationConfig implements Supplier<Authenticatio
   private CaBundle fileClientCa;
   private CaBundle fileRequestHeaderCa;
   private AuthenticationConfig fromConfigMap = AuthenticationConfig.NONE;
+  private final Map<Path, String> lastSeen = new java.util.HashMap<>();
   private volatile String lookupProblem;
   private Vertx vertx;
   private long timer = -1;
@@ -158,7 +159,7 @@ public final class DynamicAuthenticationConfig implements Supplier<Authenticatio
 
   private synchronized void pollFiles() {
     if (clientCaFile != null) {
-      CaBundle bundle = reread("--client-ca-file", clientCaFile, fileClientCa);
+      CaBundle bundle = reread("--client-ca-file", clientCaFile, fileClientCa, lastSeen);
       if (bundle != fileClientCa) {
         fileClientCa = bundle;
         LOG.info("reloaded the client CA from {}", clientCaFile);
@@ -166,7 +167,7 @@ public final class DynamicAuthenticationConfig implements Supplier<Authenticatio
       }
     }
     if (requestHeaderCaFile != null) {
-      CaBundle bundle = reread("--requestheader-client-ca-file", requestHeaderCaFile, fileRequestHeaderCa);
+      CaBundle bundle = reread("--requestheader-client-ca-file", requestHeaderCaFile, fileRequestHeaderCa, lastSeen);
       if (bundle != fileRequestHeaderCa) {
         fileRequestHeaderCa = bundle;
         LOG.info("reloaded the front-proxy CA from {}", requestHeaderCaFile);
@@ -175,15 +176,18 @@ public final class DynamicAuthenticationConfig implements Supplier<Authenticatio
     }
   }
 
-  /** The bundle in {@code file} when its content changed and parses; otherwise {@code previous}. */
-  private static CaBundle reread(String flag, Path file, CaBundle previous) {
+  /**
+   * The bundle in {@code file} when its content changed and parses; otherwise {@code previous}. {@code lastSeen}
+   * remembers each file's last content, so that a broken file is reported once, not at every poll.
+   */
+  private static CaBundle reread(String flag, Path file, CaBundle previous, Map<Path, String> lastSeen) {
     String pem;
     try {
       pem = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       return previous; // mid-rotation or briefly missing: keep the last good bundle
     }
-    if (pem.equals(previous.pem())) {
+    if (pem.equals(previous.pem()) || pem.equals(lastSeen.put(file, pem))) {
       return previous;
     }
     try {

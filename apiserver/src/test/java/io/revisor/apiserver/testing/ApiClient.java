@@ -81,6 +81,15 @@ public final class ApiClient {
     return new ApiClient(base, trusting(caFile, certificate, key), null);
   }
 
+  /**
+   * A client that presents its certificate whatever CAs the server advertises (as curl does); the JDK's default
+   * presents it only when its issuer is among them.
+   */
+  public static ApiClient withClientCertificateAlwaysSent(String base, Path caFile,
+      java.security.cert.X509Certificate certificate, java.security.PrivateKey key) {
+    return new ApiClient(base, trusting(caFile, certificate, key, true), null);
+  }
+
   /** The same connection pool, sending {@code headers} with every request (e.g. a front proxy's X-Remote-User). */
   public ApiClient withHeaders(Map<String, String> headers) {
     return new ApiClient(base, http, token, headers);
@@ -275,6 +284,11 @@ public final class ApiClient {
   }
 
   static SSLContext trusting(Path caFile, X509Certificate clientCertificate, java.security.PrivateKey clientKey) {
+    return trusting(caFile, clientCertificate, clientKey, false);
+  }
+
+  private static SSLContext trusting(Path caFile, X509Certificate clientCertificate, java.security.PrivateKey clientKey,
+      boolean alwaysSend) {
     try (InputStream in = Files.newInputStream(caFile)) {
       Collection<? extends java.security.cert.Certificate> certs =
           CertificateFactory.getInstance("X.509").generateCertificates(in);
@@ -295,12 +309,60 @@ public final class ApiClient {
             javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(identity, new char[0]);
         keys = kmf.getKeyManagers();
+        if (alwaysSend) {
+          keys = new javax.net.ssl.KeyManager[] {new AlwaysSend((javax.net.ssl.X509KeyManager) keys[0])};
+        }
       }
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keys, factory.getTrustManagers(), null);
       return context;
     } catch (Exception e) {
       throw new IllegalStateException("cannot trust " + caFile, e);
+    }
+  }
+
+  /** Offers the one client certificate to every server, whatever issuers it asks for. */
+  private static final class AlwaysSend extends javax.net.ssl.X509ExtendedKeyManager {
+    private final javax.net.ssl.X509KeyManager delegate;
+
+    AlwaysSend(javax.net.ssl.X509KeyManager delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+      return new String[] {"client"};
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+      return "client";
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers,
+        javax.net.ssl.SSLEngine engine) {
+      return "client";
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+      return null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return delegate.getCertificateChain(alias);
+    }
+
+    @Override
+    public java.security.PrivateKey getPrivateKey(String alias) {
+      return delegate.getPrivateKey(alias);
     }
   }
 }
