@@ -69,9 +69,20 @@ public final class AuthenticationFilter implements Handler<RoutingContext> {
       return;
     }
     // A remote review: keep the body for later handlers, and continue on the request's own context.
-    ctx.request().pause();
+    holdBody(ctx);
     Context context = Vertx.currentContext();
     pending.onComplete(result -> context.runOnContext(v -> step(ctx, index, rejections, proxy, result)));
+  }
+
+  /**
+   * Pauses a request whose body the body handler reads later (it resumes it), so that no chunk arriving while a
+   * review is pending is lost. Other requests are left flowing: nothing would resume them.
+   */
+  static void holdBody(RoutingContext ctx) {
+    switch (ctx.request().method().name()) {
+      case "POST", "PUT", "PATCH", "DELETE" -> ctx.request().pause();
+      default -> { }
+    }
   }
 
   private void step(RoutingContext ctx, int index, List<String> rejections, RequestHeaderConfig proxy,
@@ -94,12 +105,9 @@ public final class AuthenticationFilter implements Handler<RoutingContext> {
   private void finish(RoutingContext ctx, UserInfo user, List<String> rejections, RequestHeaderConfig proxy) {
     ctx.request().headers().remove("Authorization");
     RequestHeaderAuthenticator.stripHeaders(ctx.request().headers(), proxy);
-    if (user == null && !rejections.isEmpty()) {
+    if (user == null && (!rejections.isEmpty() || !anonymous)) {
       LOG.debug("unauthorized {} {}: {}", ctx.request().method(), ctx.request().path(), rejections);
-      ctx.fail(401);
-      return;
-    }
-    if (user == null && !anonymous) {
+      ctx.request().resume(); // a held body is read and dropped
       ctx.fail(401);
       return;
     }

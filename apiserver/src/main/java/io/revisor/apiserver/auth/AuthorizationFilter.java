@@ -44,7 +44,7 @@ public final class AuthorizationFilter implements Handler<RoutingContext> {
       return;
     }
     // A remote review: keep the body for later handlers, and continue on the request's own context.
-    ctx.request().pause();
+    AuthenticationFilter.holdBody(ctx);
     Context context = Vertx.currentContext();
     pending.onComplete(result -> context.runOnContext(v -> decide(ctx, asked, result)));
   }
@@ -57,6 +57,7 @@ public final class AuthorizationFilter implements Handler<RoutingContext> {
       return;
     }
     ctx.put(DENIAL_KEY, new Denial(asked, decision.reason()));
+    ctx.request().resume(); // a held body is read and dropped
     ctx.fail(403);
   }
 

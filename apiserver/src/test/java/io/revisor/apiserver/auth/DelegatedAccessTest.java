@@ -191,6 +191,20 @@ class DelegatedAccessTest {
   }
 
   @Test
+  void overHttp1KeepAliveRefusedBodiesDoNotStallTheConnection() {
+    ApiClient bob = callers.get(Caller.TOKEN_VALID.name()).http1();
+    ApiClient mallory = callers.get(Caller.FRONT_PROXY_DENIED.name()).http1();
+    for (int i = 0; i < 3; i++) {
+      String body = "{\"apiVersion\":\"demo.revisor.io/v1\",\"kind\":\"Dashboard\",\"metadata\":{\"name\":\"h1-" + i
+          + "\",\"annotations\":{\"bulk\":\"" + "x".repeat(200_000) + "\"}},\"spec\":{\"title\":\"big\"}}";
+      assertThat(mallory.post(COLLECTION, body).code()).isEqualTo(403);
+      assertThat(mallory.get(COLLECTION + "/h1-" + i).code()).isEqualTo(403);
+      assertThat(bob.post(COLLECTION, body).code()).as("a large body read after an asynchronous review").isEqualTo(201);
+      assertThat(bob.get(COLLECTION + "/h1-" + i).code()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void theUserReachesTheClusterWithGroupsExtraAndTheAttributesOfTheRequest() {
     ApiClient proxy = callers.get(Caller.FRONT_PROXY_ALLOWED.name()).withHeaders(Map.of(
         "X-Remote-User", "dave", "X-Remote-Group", "auditors", "X-Remote-Extra-Scopes%2fCluster", "view"));

@@ -95,6 +95,13 @@ public final class ApiClient {
     return new ApiClient(base, http, token, headers);
   }
 
+  /** A client over HTTP/1.1 (keep-alive) instead of HTTP/2, with the same TLS identity, token and headers. */
+  public ApiClient http1() {
+    return new ApiClient(base, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .sslContext(http.sslContext()).sslParameters(sslParameters()).connectTimeout(Duration.ofSeconds(10)).build(),
+        token, defaultHeaders);
+  }
+
   /** The same connection pool, with this bearer token (null: none). */
   public ApiClient withToken(String bearer) {
     return new ApiClient(base, http, bearer, defaultHeaders);
