@@ -54,11 +54,11 @@ final class BackgroundTasks implements AutoCloseable {
    *
    * @throws StartupException naming the flag to fix
    */
-  static void check(ServerOptions options, Revisor.Serving serving) {
+  static void check(ServerOptions options, Revisor.Serving serving, ClusterClients cluster) {
     if (!options.registerApiServices) {
       return;
     }
-    if (options.kubeconfig == null && !new ClusterClients().inCluster()) {
+    if (options.kubeconfig == null && !cluster.inCluster()) {
       throw new StartupException("--register-apiservices needs a cluster: give --kubeconfig, or run in a pod with a "
           + "service account");
     }

@@ -81,7 +81,7 @@ public final class Revisor implements AutoCloseable {
     ResourceRegistry registry = ResourceRegistry.of(definitions(options));
     List<Authenticator> authenticators = authenticators(options);
     Serving serving = Serving.prepare(options);
-    BackgroundTasks.check(options, serving);
+    BackgroundTasks.check(options, serving, new ClusterClients());
     KvStore kv = openKv(options);
     ResourceStore raw = ResourceStore.open(kv, ResourceStoreOptions.builder().keyPrefix(options.etcdPrefix).build());
     Maintenance maintenance = Maintenance.start(kv, MaintenanceOptions.defaults(options.etcdPrefix)
