@@ -30,17 +30,21 @@ public final class ServerOptions {
 
   @Option(names = "--cert-dir", defaultValue = ".revisor/certs",
       description = "Directory of the generated CA and serving certificate (used when --tls-cert-file is not given; "
-          + "reused across restarts). Default: ${DEFAULT-VALUE}.")
+          + "reused across restarts, renewed while running 30 days before expiry). Default: ${DEFAULT-VALUE}.")
   public Path certDir;
 
-  @Option(names = "--tls-cert-file", description = "Serving certificate (PEM, may include intermediates).")
+  @Option(names = "--tls-cert-file",
+      description = "Serving certificate (PEM, may include intermediates). Watched with the key: a new matching pair "
+          + "is served to new connections without a restart; open connections keep working.")
   public Path tlsCertFile;
 
   @Option(names = "--tls-private-key-file", description = "Private key of --tls-cert-file (PEM).")
   public Path tlsPrivateKeyFile;
 
   @Option(names = "--tls-sans", split = ",",
-      description = "Extra subject alternative names (DNS names or IPs) for the generated serving certificate.")
+      description = "Extra subject alternative names (DNS names or IPs) for the generated serving certificate. A "
+          + "Service name (<svc>.<ns>.svc or <svc>.<ns>.svc.cluster.local) adds all four forms; in a pod the names of "
+          + "--service-name are added anyway.")
   public List<String> tlsSans = new ArrayList<>();
 
   @Option(names = "--http2-max-streams-per-connection", defaultValue = "1000",
@@ -209,7 +213,8 @@ public final class ServerOptions {
   // Registration in a cluster
   @Option(names = "--register-apiservices", defaultValue = "false", arity = "0..1",
       description = "Create or update an APIService per served group-version, pointing at --service-namespace/"
-          + "--service-name with the serving CA as caBundle. Default: ${DEFAULT-VALUE}.")
+          + "--service-name with the serving CA as caBundle; in the background, retried every 30 s until done, and "
+          + "again whenever the CA file changes. Needs --kubeconfig or a pod. Default: ${DEFAULT-VALUE}.")
   public boolean registerApiServices;
 
   @Option(names = "--apiservice-ca-file",
@@ -218,8 +223,8 @@ public final class ServerOptions {
   public Path apiServiceCaFile;
 
   @Option(names = "--service-name", defaultValue = "revisor",
-      description = "Name of the Service in front of this server (APIServices, certificate names). "
-          + "Default: ${DEFAULT-VALUE}.")
+      description = "Name of the Service in front of this server (APIServices; in a pod, names of the generated "
+          + "certificate). Default: ${DEFAULT-VALUE}.")
   public String serviceName;
 
   @Option(names = "--service-namespace",
