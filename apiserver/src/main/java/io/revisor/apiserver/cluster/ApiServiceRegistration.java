@@ -107,9 +107,8 @@ public final class ApiServiceRegistration implements AutoCloseable {
         ApiServiceRegistrar.Outcome outcome = registrar.register(bundle);
         lastOutcome = outcome;
         registeredBundle = bundle;
-        if (outcome.wrote()) {
-          LOG.info("APIServices registered: {}", outcome);
-        }
+        // Attempts succeed once at start and once per CA change: rare enough to log each.
+        LOG.info("APIServices registered: {}", outcome);
       } catch (RuntimeException e) {
         LOG.warn("cannot register the APIServices ({}); trying again in {} s", e.getMessage(),
             retryInterval.toSeconds());
