@@ -43,6 +43,14 @@ class ServingNamesTest {
   }
 
   @Test
+  void serviceFlagsMustBeDnsLabels() {
+    assertThat(options("--service-name=My_Api", "--service-namespace=team.a").validate()).contains(
+        "--service-name must be a DNS label (lower case letters, digits and '-', at most 63)",
+        "--service-namespace must be a DNS label (lower case letters, digits and '-', at most 63)");
+    assertThat(options("--service-name=api", "--service-namespace=team-a").validate()).isEmpty();
+  }
+
+  @Test
   void theServiceFlagsNameTheService() {
     ClusterClients pod = new ClusterClients(Map.of("POD_NAMESPACE", "team-c"), dir.resolve("none"));
 

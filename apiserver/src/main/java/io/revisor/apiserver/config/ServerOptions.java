@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,6 +21,8 @@ import picocli.CommandLine.Option;
     description = "Revisor: a Kubernetes API server for CustomResourceDefinition-declared resources, stored in its own "
         + "etcd (or an embedded store) with every version kept.")
 public final class ServerOptions {
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
   // Serving
   @Option(names = "--secure-port", defaultValue = "8443", description = "HTTPS port. Default: ${DEFAULT-VALUE}.")
   public int securePort;
@@ -245,6 +248,12 @@ public final class ServerOptions {
     }
     if ((tlsCertFile == null) != (tlsPrivateKeyFile == null)) {
       problems.add("--tls-cert-file and --tls-private-key-file must be given together");
+    }
+    if (!DNS_LABEL.matcher(serviceName).matches()) {
+      problems.add("--service-name must be a DNS label (lower case letters, digits and '-', at most 63)");
+    }
+    if (serviceNamespace != null && !DNS_LABEL.matcher(serviceNamespace).matches()) {
+      problems.add("--service-namespace must be a DNS label (lower case letters, digits and '-', at most 63)");
     }
     if (!storageBackend.equals("embedded") && !storageBackend.equals("etcd")) {
       problems.add("--storage-backend must be embedded or etcd");
