@@ -11,6 +11,7 @@ import io.revisor.apiserver.crd.ResourceRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class ApiServiceRegistrar {
    */
   public record Outcome(Map<String, Change> changes) {
     public Outcome {
-      changes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(changes));
+      changes = Collections.unmodifiableMap(new LinkedHashMap<>(changes));
     }
 
     /** Whether anything was created or updated. */

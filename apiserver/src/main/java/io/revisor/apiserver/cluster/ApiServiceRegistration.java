@@ -1,6 +1,7 @@
 package io.revisor.apiserver.cluster;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -67,7 +68,7 @@ public final class ApiServiceRegistration implements AutoCloseable {
   public boolean registered() {
     byte[] done = registeredBundle;
     synchronized (lock) {
-      return done != null && java.util.Arrays.equals(done, caBundle);
+      return done != null && Arrays.equals(done, caBundle);
     }
   }
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.APIService;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -68,16 +69,16 @@ class ApiServiceRegistrationTest {
   void aNewCaBundleIsRegisteredAndNothingAfterClose() {
     ApiServiceRegistration registration = ApiServiceRegistration.start(registrar, CA_1, Duration.ofSeconds(30),
         scheduler);
-    await().atMost(WAIT).until(() -> caBundle("v1beta1.test.revisor.io"), b -> java.util.Arrays.equals(b, CA_1));
+    await().atMost(WAIT).until(() -> caBundle("v1beta1.test.revisor.io"), b -> Arrays.equals(b, CA_1));
 
     registration.caBundleChanged(CA_2);
-    await().atMost(WAIT).until(() -> caBundle("v1beta1.test.revisor.io"), b -> java.util.Arrays.equals(b, CA_2));
+    await().atMost(WAIT).until(() -> caBundle("v1beta1.test.revisor.io"), b -> Arrays.equals(b, CA_2));
     await().atMost(WAIT).until(registration::registered);
 
     registration.close();
     registration.caBundleChanged(CA_3);
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
-        .until(() -> caBundle("v1.demo.revisor.io"), b -> java.util.Arrays.equals(b, CA_2));
+        .until(() -> caBundle("v1.demo.revisor.io"), b -> Arrays.equals(b, CA_2));
   }
 
   private byte[] caBundle(String name) {
