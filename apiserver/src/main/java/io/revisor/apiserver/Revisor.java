@@ -2,6 +2,7 @@ package io.revisor.apiserver;
 
 import io.revisor.apiserver.auth.TokenFileAuthenticator;
 import io.revisor.apiserver.cluster.ClusterClients;
+import io.revisor.apiserver.cluster.ServiceLocation;
 import io.revisor.apiserver.config.ServerOptions;
 import io.revisor.apiserver.crd.DefinitionException;
 import io.revisor.apiserver.crd.DefinitionLoader;
@@ -11,7 +12,9 @@ import io.revisor.apiserver.http.ApiServer;
 import io.revisor.apiserver.http.ServerSettings;
 import io.revisor.apiserver.metrics.ApiMetrics;
 import io.revisor.apiserver.metrics.MeteredResourceStore;
+import io.revisor.apiserver.tls.KeyCertPair;
 import io.revisor.apiserver.tls.SelfSignedCertificates;
+import io.revisor.apiserver.tls.ServiceDnsNames;
 import io.revisor.apiserver.tls.ServingCertificates;
 import io.revisor.storage.kv.KvStore;
 import io.revisor.storage.kv.embedded.EmbeddedKvStore;
@@ -23,6 +26,7 @@ import io.revisor.storage.resource.MaintenanceOptions;
 import io.revisor.storage.resource.ResourceStore;
 import io.revisor.storage.resource.ResourceStoreOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,6 +56,8 @@ public final class Revisor implements AutoCloseable {
   private final Vertx vertx;
   private final ApiServer server;
   private final Path caFile;
+  /** Certificate reload and renewal, APIService registration; set once at start. */
+  private BackgroundTasks background;
 
   private Revisor(ServerOptions options, ResourceRegistry registry, AccessControl access, KvStore kv,
       ResourceStore store, Maintenance maintenance, Vertx vertx, ApiServer server, Path caFile) {
@@ -73,16 +79,13 @@ public final class Revisor implements AutoCloseable {
    */
   public static Revisor start(ServerOptions options) {
     ResourceRegistry registry = ResourceRegistry.of(definitions(options));
-    AccessControl access = AccessControl.assemble(options, new ClusterClients());
+    ClusterClients clusters = new ClusterClients();
+    AccessControl access = AccessControl.assemble(options, clusters);
     Serving serving;
-    try {
-      serving = Serving.prepare(options);
-    } catch (RuntimeException e) {
-      access.close();
-      throw e;
-    }
     KvStore kv;
     try {
+      serving = Serving.prepare(options);
+      BackgroundTasks.check(options, serving, clusters);
       kv = openKv(options);
     } catch (RuntimeException e) {
       access.close();
@@ -114,8 +117,14 @@ public final class Revisor implements AutoCloseable {
       throw new StartupException("cannot listen on " + options.bindAddress + ":" + options.securePort + ": " + e.getMessage(), e);
     }
     Revisor revisor = new Revisor(options, registry, access, kv, store, maintenance, vertx, server, serving.caFile());
-    if (options.writeKubeconfig != null) {
-      revisor.writeKubeconfig(options.writeKubeconfig);
+    try {
+      revisor.background = BackgroundTasks.start(options, serving, registry, server);
+      if (options.writeKubeconfig != null) {
+        revisor.writeKubeconfig(options.writeKubeconfig);
+      }
+    } catch (RuntimeException e) {
+      revisor.close();
+      throw e;
     }
     return revisor;
   }
@@ -197,6 +206,9 @@ public final class Revisor implements AutoCloseable {
 
   @Override
   public void close() {
+    if (background != null) {
+      background.close();
+    }
     try {
       server.close();
     } catch (RuntimeException e) {
@@ -213,24 +225,70 @@ public final class Revisor implements AutoCloseable {
     kv.close();
   }
 
-  /** The serving certificate: from the flags, or generated into {@code --cert-dir}. */
-  record Serving(PemKeyCertOptions keyCert, Path caFile) {
+  /**
+   * The serving certificate: from the flags, or generated into {@code --cert-dir}; read once here, so that what is
+   * served first is exactly what the reloader compares later changes with.
+   *
+   * @param pair the certificate chain and key
+   * @param certificateFile the chain file (watched for changes)
+   * @param keyFile the key file (watched for changes)
+   * @param caFile the CA clients trust: the generated {@code ca.crt}, or {@code --tls-cert-file}
+   * @param generatedNames the extra names of the generated certificate (renewed with them), or null when mounted
+   */
+  record Serving(KeyCertPair pair, Path certificateFile, Path keyFile, Path caFile, List<String> generatedNames) {
     static Serving prepare(ServerOptions options) {
       if (options.tlsCertFile != null) {
-        return new Serving(new PemKeyCertOptions().setCertPath(options.tlsCertFile.toString())
-            .setKeyPath(options.tlsPrivateKeyFile.toString()), options.tlsCertFile);
+        try {
+          KeyCertPair pair = KeyCertPair.read(options.tlsCertFile, options.tlsPrivateKeyFile);
+          return new Serving(pair, options.tlsCertFile, options.tlsPrivateKeyFile, options.tlsCertFile, null);
+        } catch (IOException e) {
+          throw new StartupException("--tls-cert-file/--tls-private-key-file: " + e.getMessage(), e);
+        }
       }
       try {
-        ServingCertificates generated =
-            SelfSignedCertificates.ensure(options.certDir, options.tlsSans, Clock.systemUTC());
+        List<String> names = servingNames(options, new ClusterClients());
+        ServingCertificates generated = SelfSignedCertificates.ensure(options.certDir, names, Clock.systemUTC());
         if (generated.certificateIssued()) {
           LOG.info("issued a serving certificate for {} in {}", generated.subjectAlternativeNames(), options.certDir);
         }
-        return new Serving(new PemKeyCertOptions().setCertPath(generated.certificateFile().toString())
-            .setKeyPath(generated.keyFile().toString()), generated.caCertificateFile());
+        KeyCertPair pair = KeyCertPair.read(generated.certificateFile(), generated.keyFile());
+        return new Serving(pair, generated.certificateFile(), generated.keyFile(), generated.caCertificateFile(),
+            List.copyOf(names));
       } catch (IOException | RuntimeException e) {
         throw new StartupException("cannot prepare serving certificates in " + options.certDir + ": " + e.getMessage(), e);
       }
+    }
+
+    /**
+     * The extra names of a generated certificate: {@code --tls-sans} with Service names expanded to their four forms,
+     * and in a pod the four names of {@code --service-name} in {@code --service-namespace}.
+     */
+    static List<String> servingNames(ServerOptions options, ClusterClients cluster) {
+      List<String> names = new ArrayList<>(ServiceDnsNames.expand(options.tlsSans));
+      if (ServiceLocation.inPod(cluster)) {
+        ServiceLocation service = ServiceLocation.resolve(options.serviceName, options.serviceNamespace, cluster);
+        for (String name : ServiceDnsNames.of(service.name(), service.namespace())) {
+          if (!names.contains(name)) {
+            names.add(name);
+          }
+        }
+      }
+      return names;
+    }
+
+    /** Whether the certificate is generated (and renewed) in {@code --cert-dir}. */
+    boolean generated() {
+      return generatedNames != null;
+    }
+
+    /** The pair as Vert.x options, from memory (the files may have changed since they were read). */
+    PemKeyCertOptions keyCert() {
+      return keyCert(pair);
+    }
+
+    static PemKeyCertOptions keyCert(KeyCertPair pair) {
+      return new PemKeyCertOptions().setCertValue(Buffer.buffer(pair.certificatePem()))
+          .setKeyValue(Buffer.buffer(pair.keyPem()));
     }
   }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,6 +21,8 @@ import picocli.CommandLine.Option;
     description = "Revisor: a Kubernetes API server for CustomResourceDefinition-declared resources, stored in its own "
         + "etcd (or an embedded store) with every version kept.")
 public final class ServerOptions {
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
   // Serving
   @Option(names = "--secure-port", defaultValue = "8443", description = "HTTPS port. Default: ${DEFAULT-VALUE}.")
   public int securePort;
@@ -30,17 +33,21 @@ public final class ServerOptions {
 
   @Option(names = "--cert-dir", defaultValue = ".revisor/certs",
       description = "Directory of the generated CA and serving certificate (used when --tls-cert-file is not given; "
-          + "reused across restarts). Default: ${DEFAULT-VALUE}.")
+          + "reused across restarts, renewed while running 30 days before expiry). Default: ${DEFAULT-VALUE}.")
   public Path certDir;
 
-  @Option(names = "--tls-cert-file", description = "Serving certificate (PEM, may include intermediates).")
+  @Option(names = "--tls-cert-file",
+      description = "Serving certificate (PEM, may include intermediates). Watched with the key: a new matching pair "
+          + "is served to new connections without a restart; open connections keep working.")
   public Path tlsCertFile;
 
   @Option(names = "--tls-private-key-file", description = "Private key of --tls-cert-file (PEM).")
   public Path tlsPrivateKeyFile;
 
   @Option(names = "--tls-sans", split = ",",
-      description = "Extra subject alternative names (DNS names or IPs) for the generated serving certificate.")
+      description = "Extra subject alternative names (DNS names or IPs) for the generated serving certificate. A "
+          + "Service name (<svc>.<ns>.svc or <svc>.<ns>.svc.cluster.local) adds all four forms; in a pod the names of "
+          + "--service-name are added anyway.")
   public List<String> tlsSans = new ArrayList<>();
 
   @Option(names = "--http2-max-streams-per-connection", defaultValue = "1000",
@@ -209,7 +216,8 @@ public final class ServerOptions {
   // Registration in a cluster
   @Option(names = "--register-apiservices", defaultValue = "false", arity = "0..1",
       description = "Create or update an APIService per served group-version, pointing at --service-namespace/"
-          + "--service-name with the serving CA as caBundle. Default: ${DEFAULT-VALUE}.")
+          + "--service-name with the serving CA as caBundle; in the background, retried every 30 s until done, and "
+          + "again whenever the CA file changes. Needs --kubeconfig or a pod. Default: ${DEFAULT-VALUE}.")
   public boolean registerApiServices;
 
   @Option(names = "--apiservice-ca-file",
@@ -218,8 +226,8 @@ public final class ServerOptions {
   public Path apiServiceCaFile;
 
   @Option(names = "--service-name", defaultValue = "revisor",
-      description = "Name of the Service in front of this server (APIServices, certificate names). "
-          + "Default: ${DEFAULT-VALUE}.")
+      description = "Name of the Service in front of this server (APIServices; in a pod, names of the generated "
+          + "certificate). Default: ${DEFAULT-VALUE}.")
   public String serviceName;
 
   @Option(names = "--service-namespace",
@@ -240,6 +248,12 @@ public final class ServerOptions {
     }
     if ((tlsCertFile == null) != (tlsPrivateKeyFile == null)) {
       problems.add("--tls-cert-file and --tls-private-key-file must be given together");
+    }
+    if (!DNS_LABEL.matcher(serviceName).matches()) {
+      problems.add("--service-name must be a DNS label (lower case letters, digits and '-', at most 63)");
+    }
+    if (serviceNamespace != null && !DNS_LABEL.matcher(serviceNamespace).matches()) {
+      problems.add("--service-namespace must be a DNS label (lower case letters, digits and '-', at most 63)");
     }
     if (!storageBackend.equals("embedded") && !storageBackend.equals("etcd")) {
       problems.add("--storage-backend must be embedded or etcd");

@@ -13,6 +13,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.net.TrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,10 +35,13 @@ public final class ApiServer implements AutoCloseable {
 
   private final Vertx vertx;
   private final List<HttpServer> servers;
+  /** What the servers were started with; {@link #sslOptions} derives every later TLS configuration from it. */
+  private final HttpServerOptions options;
 
-  private ApiServer(Vertx vertx, List<HttpServer> servers) {
+  private ApiServer(Vertx vertx, List<HttpServer> servers, HttpServerOptions options) {
     this.vertx = vertx;
     this.servers = servers;
+    this.options = options;
   }
 
   /**
@@ -72,7 +77,7 @@ public final class ApiServer implements AutoCloseable {
     for (int i = 0; i < instances; i++) {
       listening.add(vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(servers::add));
     }
-    return Future.all(listening).map(all -> new ApiServer(vertx, servers))
+    return Future.all(listening).map(all -> new ApiServer(vertx, servers, options))
         .onFailure(failure -> servers.forEach(HttpServer::close));
   }
 
@@ -88,6 +93,30 @@ public final class ApiServer implements AutoCloseable {
   /** The port the server listens on. */
   public int port() {
     return servers.get(0).actualPort();
+  }
+
+  /**
+   * Serves another certificate: new TLS handshakes present {@code keyCert}; connections already open keep theirs and
+   * keep working. Every server instance is updated.
+   *
+   * @return completes when every instance has the new certificate; fails when Vert.x cannot use it (the previous one
+   *     then stays in use)
+   */
+  public Future<Void> updateKeyCert(KeyCertOptions keyCert) {
+    ServerSSLOptions ssl = sslOptions(keyCert);
+    List<Future<Boolean>> updates = new ArrayList<>();
+    for (HttpServer server : servers) {
+      updates.add(server.updateSSLOptions(ssl));
+    }
+    return Future.all(updates).mapEmpty();
+  }
+
+  /**
+   * The TLS options of the running servers with {@code keyCert} as the key and certificate: everything else (trust,
+   * client authentication, ALPN protocols, handshake timeout) is copied from the options the servers started with.
+   */
+  private ServerSSLOptions sslOptions(KeyCertOptions keyCert) {
+    return options.getSslOptions().copy().setKeyCertOptions(keyCert);
   }
 
   /**

@@ -174,6 +174,18 @@ public final class SelfSignedCertificates {
     return reusable ? certificate : null;
   }
 
+  /**
+   * Issues a serving certificate like the one {@link #ensure} writes (serverAuth, EC P-256, a year but never past
+   * the CA), for exactly {@code names}: no default names are added. For mounted certificates made elsewhere, and
+   * tests.
+   *
+   * @param names DNS names and IP literals, as for {@link #ensure}
+   * @throws IllegalArgumentException if a name is neither an IP literal nor an ASCII host name
+   */
+  public static IssuedCertificate issue(CertificateAuthority authority, List<String> names, Clock clock) {
+    return issueServing(Objects.requireNonNull(authority, "authority"), Names.parse(names), clock);
+  }
+
   private static IssuedCertificate issueServing(CertificateAuthority authority, Names names, Clock clock) {
     Instant now = clock.instant();
     Instant notAfter = now.plus(SERVING_VALIDITY);

@@ -3,7 +3,6 @@ package io.revisor.apiserver.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.revisor.apiserver.cluster.ClusterClients;
 import io.revisor.apiserver.cluster.ReviewClient;
 import io.revisor.apiserver.testing.FakeCluster;
 import io.revisor.apiserver.testing.RevisorServer;
@@ -11,7 +10,6 @@ import io.revisor.apiserver.testing.ApiClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -54,11 +52,6 @@ class ReviewCacheTest {
     }
   }
 
-  /** A client as the server builds one (no retries of its own), for this cluster. */
-  io.fabric8.kubernetes.client.KubernetesClient client() {
-    return new ClusterClients(Map.of(), dir).connect(Duration.ofSeconds(5), cluster.writeKubeconfig(dir)).orElseThrow();
-  }
-
   static AuthorizationAttributes list(String user, String namespace) {
     return AuthorizationAttributes.resource(UserInfo.authenticated(user, "", List.of("editors")), "list",
         "demo.revisor.io", "v1", "dashboards", "", namespace, "", "/apis/demo.revisor.io/v1/namespaces/" + namespace
@@ -68,7 +61,7 @@ class ReviewCacheTest {
   @Test
   void accessReviewsAreCachedForTheirTtlAllowedAndDeniedApart() throws Exception {
     ManualTicker ticker = new ManualTicker();
-    var authorizer = new SubjectAccessReviewAuthorizer(new ReviewClient(client(), Duration.ofSeconds(5), 1),
+    var authorizer = new SubjectAccessReviewAuthorizer(new ReviewClient(cluster.client(), Duration.ofSeconds(5), 1),
         Duration.ofSeconds(10), Duration.ofSeconds(3), ticker);
     for (int i = 0; i < 5; i++) {
       assertThat(decide(authorizer, list("bob", "team-a"))).isEqualTo(Authorizer.Verdict.ALLOW);
@@ -88,7 +81,7 @@ class ReviewCacheTest {
 
   @Test
   void aFailedReviewIsNoOpinionAndNotCached() throws Exception {
-    var authorizer = new SubjectAccessReviewAuthorizer(new ReviewClient(client(), Duration.ofSeconds(5), 2),
+    var authorizer = new SubjectAccessReviewAuthorizer(new ReviewClient(cluster.client(), Duration.ofSeconds(5), 2),
         Duration.ofSeconds(10), Duration.ofSeconds(10), new ManualTicker());
     cluster.failReviewsWith(503);
     Authorizer.Decision failed = authorizer.authorize(list("bob", "team-a")).toCompletionStage().toCompletableFuture()
@@ -102,7 +95,7 @@ class ReviewCacheTest {
 
   @Test
   void aSlowClusterHitsTheDeadlineAndDenies() throws Exception {
-    var authorizer = new SubjectAccessReviewAuthorizer(new ReviewClient(client(), Duration.ofMillis(500), 3),
+    var authorizer = new SubjectAccessReviewAuthorizer(new ReviewClient(cluster.client(), Duration.ofMillis(500), 3),
         Duration.ofSeconds(10), Duration.ofSeconds(10), new ManualTicker());
     cluster.delayReviews(Duration.ofSeconds(2));
     long start = System.nanoTime();

@@ -8,11 +8,14 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewSpec;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.revisor.apiserver.cluster.ClusterClients;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
@@ -24,14 +27,18 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A stand-in for kube-apiserver, on Fabric8's mock server (loopback, plain HTTP): it answers TokenReviews from a
- * token table, SubjectAccessReviews from simple rules, and keeps ConfigMaps (and anything else) in CRUD mode with
- * watches. It counts the reviews it answers and can be told to fail them.
+ * token table, SubjectAccessReviews from simple rules, and keeps ConfigMaps, APIServices and anything else in CRUD
+ * mode with watches; expectations set on {@link #server()} are answered first. It records the reviews it answers and
+ * can be told to fail or delay them. Its {@link #client()} is built the way the server builds its own (no automatic
+ * retries).
  */
 public final class FakeCluster implements AutoCloseable {
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
@@ -69,14 +76,48 @@ public final class FakeCluster implements AutoCloseable {
     }
   }
 
+  private final Path directory;
+
   private FakeCluster() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new Dispatcher(), false);
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new Dispatcher(responses), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
-    client = server.createClient();
+    try {
+      directory = Files.createTempDirectory("fake-cluster");
+    } catch (IOException e) {
+      server.destroy();
+      throw new UncheckedIOException(e);
+    }
+    client = new ClusterClients(Map.of(), directory.resolve("no-service-account"))
+        .connect(Duration.ofSeconds(10), writeKubeconfig(directory)).orElseThrow();
   }
 
   public static FakeCluster start() {
     return new FakeCluster();
+  }
+
+  /** The mock server, e.g. to set expectations ({@code server().expect()...}). */
+  public KubernetesMockServer server() {
+    return server;
+  }
+
+  /** A kubeconfig for this cluster (its current context, a token). */
+  public Path kubeconfig() {
+    return directory.resolve("cluster.kubeconfig");
+  }
+
+  /** The requests received since the last call (or the start), in order, as "METHOD path". */
+  public List<String> takeRequests() {
+    List<String> requests = new java.util.ArrayList<>();
+    try {
+      for (RecordedRequest request = server.takeRequest(100, TimeUnit.MILLISECONDS); request != null;
+          request = server.takeRequest(100, TimeUnit.MILLISECONDS)) {
+        requests.add(request.getMethod() + " " + request.getPath());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return requests;
   }
 
   /** A token the cluster accepts for {@code user} in {@code groups}. */
@@ -158,6 +199,11 @@ public final class FakeCluster implements AutoCloseable {
   public void close() {
     client.close();
     server.destroy();
+    try (var files = Files.walk(directory)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // Best effort: a temporary directory.
+    }
   }
 
   private static java.util.logging.Logger quiet(String name) {
@@ -170,7 +216,12 @@ public final class FakeCluster implements AutoCloseable {
     return value == null ? "" : value;
   }
 
-  private final class Dispatcher extends KubernetesCrudDispatcher {
+  /** Reviews answered here; everything else by expectations, then by the CRUD store. */
+  private final class Dispatcher extends KubernetesMixedDispatcher {
+    Dispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
+      super(responses);
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
       String path = request.getPath();
