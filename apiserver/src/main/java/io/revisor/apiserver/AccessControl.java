@@ -17,7 +17,6 @@ import io.revisor.apiserver.cluster.ReviewClient;
 import io.revisor.apiserver.config.ServerOptions;
 import io.revisor.apiserver.health.HealthCheck;
 import io.revisor.apiserver.tls.ClientCertificateTrust;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -27,6 +26,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,12 @@ final class AccessControl implements AutoCloseable {
   private final KubernetesClient authenticationCluster;
   private final KubernetesClient authorizationCluster;
   private final boolean lookup;
+  /** Polls the CA files named by flags. */
+  private final ScheduledExecutorService files = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "revisor-ca-files");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   private AccessControl(DynamicAuthenticationConfig certificates, List<Authenticator> authenticators,
       Authorizer authorizer, KubernetesClient authenticationCluster, KubernetesClient authorizationCluster,
@@ -168,8 +175,8 @@ final class AccessControl implements AutoCloseable {
   }
 
   /** Starts watching CA files and the ConfigMap. */
-  void start(Vertx vertx) {
-    certificates.start(vertx, FILE_POLL_INTERVAL, lookup ? authenticationCluster : null);
+  void start() {
+    certificates.start(files, FILE_POLL_INTERVAL, lookup ? authenticationCluster : null);
     if (authenticationCluster != null) {
       LOG.info("authentication delegated to {} (TokenReview{})", authenticationCluster.getMasterUrl(),
           lookup ? ", ConfigMap " + DynamicAuthenticationConfig.NAMESPACE + "/" + DynamicAuthenticationConfig.NAME : "");
@@ -179,6 +186,7 @@ final class AccessControl implements AutoCloseable {
   @Override
   public void close() {
     certificates.close();
+    files.shutdownNow();
     if (authorizationCluster != null && authorizationCluster != authenticationCluster) {
       authorizationCluster.close();
     }

@@ -97,7 +97,7 @@ public final class Revisor implements AutoCloseable {
     ApiMetrics metrics = new ApiMetrics();
     ResourceStore store = new MeteredResourceStore(raw, metrics);
     Vertx vertx = Vertx.vertx();
-    access.start(vertx);
+    access.start();
     ServerSettings settings = new ServerSettings(registry, store, metrics, serving.keyCert(), access.clientTrust(),
         access.authenticators, options.anonymousAuth, access.certificates, access.authorizer, access.readiness(),
         options.bindAddress,

@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.revisor.apiserver.health.HealthCheck;
+import io.revisor.apiserver.tls.CertificateFileWatcher;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +48,8 @@ public final class DynamicAuthenticationConfig implements Supplier<Authenticatio
   private CaBundle fileClientCa;
   private CaBundle fileRequestHeaderCa;
   private AuthenticationConfig fromConfigMap = AuthenticationConfig.NONE;
-  private final Map<Path, String> lastSeen = new java.util.HashMap<>();
   private volatile String lookupProblem;
-  private Vertx vertx;
-  private long timer = -1;
+  private final List<CertificateFileWatcher> watchers = new ArrayList<>();
   private SharedIndexInformer<ConfigMap> informer;
 
   private DynamicAuthenticationConfig(Path clientCaFile, Path requestHeaderCaFile, RequestHeaderSettings headers,
@@ -88,16 +87,17 @@ public final class DynamicAuthenticationConfig implements Supplier<Authenticatio
   }
 
   /**
-   * Starts watching: the flag files every {@code pollInterval}, and the ConfigMap through {@code cluster} (null: no
-   * lookup).
+   * Starts watching: the flag files every {@code pollInterval} on {@code scheduler}, and the ConfigMap through
+   * {@code cluster} (null: no lookup).
    */
-  public synchronized void start(Vertx vertx, Duration pollInterval, KubernetesClient cluster) {
-    this.vertx = vertx;
-    if (clientCaFile != null || requestHeaderCaFile != null) {
-      timer = vertx.setPeriodic(pollInterval.toMillis(), id -> vertx.executeBlocking(() -> {
-        pollFiles();
-        return null;
-      }, false));
+  public synchronized void start(ScheduledExecutorService scheduler, Duration pollInterval, KubernetesClient cluster) {
+    if (clientCaFile != null) {
+      watchers.add(CertificateFileWatcher.start(List.of(clientCaFile), List.of(bytes(fileClientCa)), pollInterval,
+          scheduler, contents -> clientCaChanged(contents.get(0))));
+    }
+    if (requestHeaderCaFile != null) {
+      watchers.add(CertificateFileWatcher.start(List.of(requestHeaderCaFile), List.of(bytes(fileRequestHeaderCa)),
+          pollInterval, scheduler, contents -> requestHeaderCaChanged(contents.get(0))));
     }
     if (cluster != null && needsLookup()) {
       lookupProblem = "the ConfigMap " + NAMESPACE + "/" + NAME + " has not been read yet";
@@ -157,44 +157,31 @@ public final class DynamicAuthenticationConfig implements Supplier<Authenticatio
     });
   }
 
-  private synchronized void pollFiles() {
-    if (clientCaFile != null) {
-      CaBundle bundle = reread("--client-ca-file", clientCaFile, fileClientCa, lastSeen);
-      if (bundle != fileClientCa) {
-        fileClientCa = bundle;
-        LOG.info("reloaded the client CA from {}", clientCaFile);
-        recompute();
-      }
-    }
-    if (requestHeaderCaFile != null) {
-      CaBundle bundle = reread("--requestheader-client-ca-file", requestHeaderCaFile, fileRequestHeaderCa, lastSeen);
-      if (bundle != fileRequestHeaderCa) {
-        fileRequestHeaderCa = bundle;
-        LOG.info("reloaded the front-proxy CA from {}", requestHeaderCaFile);
-        recompute();
-      }
+  private synchronized void clientCaChanged(byte[] content) {
+    CaBundle bundle = parseChanged("--client-ca-file", clientCaFile, content);
+    if (bundle != null) {
+      fileClientCa = bundle;
+      LOG.info("reloaded the client CA from {}", clientCaFile);
+      recompute();
     }
   }
 
-  /**
-   * The bundle in {@code file} when its content changed and parses; otherwise {@code previous}. {@code lastSeen}
-   * remembers each file's last content, so that a broken file is reported once, not at every poll.
-   */
-  private static CaBundle reread(String flag, Path file, CaBundle previous, Map<Path, String> lastSeen) {
-    String pem;
-    try {
-      pem = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return previous; // mid-rotation or briefly missing: keep the last good bundle
+  private synchronized void requestHeaderCaChanged(byte[] content) {
+    CaBundle bundle = parseChanged("--requestheader-client-ca-file", requestHeaderCaFile, content);
+    if (bundle != null) {
+      fileRequestHeaderCa = bundle;
+      LOG.info("reloaded the front-proxy CA from {}", requestHeaderCaFile);
+      recompute();
     }
-    if (pem.equals(previous.pem()) || pem.equals(lastSeen.put(file, pem))) {
-      return previous;
-    }
+  }
+
+  /** The bundle in a changed file, or null (logged) when it does not parse: the previous bundle stays. */
+  private static CaBundle parseChanged(String flag, Path file, byte[] content) {
     try {
-      return CaBundle.parse(flag + " " + file, pem);
+      return CaBundle.parse(flag + " " + file, new String(content, StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
       LOG.warn("{} changed but is not usable, keeping the previous bundle: {}", flag, e.getMessage());
-      return previous;
+      return null;
     }
   }
 
@@ -243,6 +230,10 @@ public final class DynamicAuthenticationConfig implements Supplier<Authenticatio
         requestHeaderFlags != null ? requestHeaderFlags.withCa(fileRequestHeaderCa) : fromConfigMap.requestHeader());
   }
 
+  private static byte[] bytes(CaBundle bundle) {
+    return bundle.pem().getBytes(StandardCharsets.UTF_8);
+  }
+
   private static boolean blank(String value) {
     return value == null || value.isBlank();
   }
@@ -261,9 +252,7 @@ public final class DynamicAuthenticationConfig implements Supplier<Authenticatio
 
   @Override
   public synchronized void close() {
-    if (timer >= 0 && vertx != null) {
-      vertx.cancelTimer(timer);
-    }
+    watchers.forEach(CertificateFileWatcher::close);
     if (informer != null) {
       informer.close();
     }
