@@ -91,6 +91,18 @@ final class AccessControl implements AutoCloseable {
     }
     KubernetesClient authenticationCluster = connect(clusters, options.delegationTimeout,
         options.authenticationKubeconfig, options.kubeconfig).orElse(null);
+    try {
+      return assemble(options, clusters, certificates, authenticationCluster);
+    } catch (RuntimeException e) {
+      if (authenticationCluster != null) {
+        authenticationCluster.close();
+      }
+      throw e;
+    }
+  }
+
+  private static AccessControl assemble(ServerOptions options, ClusterClients clusters,
+      DynamicAuthenticationConfig certificates, KubernetesClient authenticationCluster) {
     boolean lookup = authenticationCluster != null && !options.authenticationSkipLookup && certificates.needsLookup();
 
     List<Authenticator> authenticators = new ArrayList<>();
@@ -113,18 +125,25 @@ final class AccessControl implements AutoCloseable {
     authorizers.add(Authorizers.alwaysAllowPaths(options.alwaysAllowPaths));
     authorizers.add(Authorizers.privilegedGroups(Set.of(UserInfo.MASTERS)));
     KubernetesClient authorizationCluster = null;
-    for (String mode : options.authorizationMode) {
-      switch (mode) {
-        case "AlwaysAllow" -> authorizers.add(Authorizers.alwaysAllow());
-        case "ABAC" -> authorizers.add(abac(options.authorizationPolicyFile));
-        case "Delegated" -> {
-          authorizationCluster = sameOrConnect(clusters, options, authenticationCluster);
-          authorizers.add(new SubjectAccessReviewAuthorizer(
-              new ReviewClient(authorizationCluster, options.delegationTimeout, options.delegationAttempts),
-              options.authorizedCacheTtl, options.unauthorizedCacheTtl, Ticker.systemTicker()));
+    try {
+      for (String mode : options.authorizationMode) {
+        switch (mode) {
+          case "AlwaysAllow" -> authorizers.add(Authorizers.alwaysAllow());
+          case "ABAC" -> authorizers.add(abac(options.authorizationPolicyFile));
+          case "Delegated" -> {
+            authorizationCluster = sameOrConnect(clusters, options, authenticationCluster);
+            authorizers.add(new SubjectAccessReviewAuthorizer(
+                new ReviewClient(authorizationCluster, options.delegationTimeout, options.delegationAttempts),
+                options.authorizedCacheTtl, options.unauthorizedCacheTtl, Ticker.systemTicker()));
+          }
+          default -> throw new StartupException("--authorization-mode: unknown mode " + mode);
         }
-        default -> throw new StartupException("--authorization-mode: unknown mode " + mode);
       }
+    } catch (RuntimeException e) {
+      if (authorizationCluster != null && authorizationCluster != authenticationCluster) {
+        authorizationCluster.close();
+      }
+      throw e;
     }
     return new AccessControl(certificates, authenticators, Authorizers.union(authorizers), authenticationCluster,
         authorizationCluster, lookup);

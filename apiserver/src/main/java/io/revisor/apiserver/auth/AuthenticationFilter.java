@@ -76,12 +76,19 @@ public final class AuthenticationFilter implements Handler<RoutingContext> {
 
   /**
    * Pauses a request whose body the body handler reads later (it resumes it), so that no chunk arriving while a
-   * review is pending is lost. Other requests are left flowing: nothing would resume them.
+   * review is pending is lost, and a WebSocket upgrade, which must not have ended when the watch takes it over. Other
+   * requests are left flowing: nothing would resume them.
    */
   static void holdBody(RoutingContext ctx) {
+    boolean upgrade = "websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"));
     switch (ctx.request().method().name()) {
       case "POST", "PUT", "PATCH", "DELETE" -> ctx.request().pause();
-      default -> { }
+      // A WebSocket upgrade must still be unread when the watch handler takes the connection over.
+      default -> {
+        if (upgrade) {
+          ctx.request().pause();
+        }
+      }
     }
   }
 
@@ -104,6 +111,7 @@ public final class AuthenticationFilter implements Handler<RoutingContext> {
 
   private void finish(RoutingContext ctx, UserInfo user, List<String> rejections, RequestHeaderConfig proxy) {
     ctx.request().headers().remove("Authorization");
+    BearerTokens.stripWebSocketProtocol(ctx.request().headers());
     RequestHeaderAuthenticator.stripHeaders(ctx.request().headers(), proxy);
     if (user == null && (!rejections.isEmpty() || !anonymous)) {
       LOG.debug("unauthorized {} {}: {}", ctx.request().method(), ctx.request().path(), rejections);

@@ -56,8 +56,13 @@ public final class AuthorizationFilter implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    ctx.put(DENIAL_KEY, new Denial(asked, decision.reason()));
-    ctx.request().resume(); // a held body is read and dropped
+    refuse(ctx, asked, decision.reason());
+  }
+
+  /** Fails the request with a 403 for {@code asked}; a held body is read and dropped. */
+  static void refuse(RoutingContext ctx, AuthorizationAttributes asked, String reason) {
+    ctx.put(DENIAL_KEY, new Denial(asked, reason));
+    ctx.request().resume();
     ctx.fail(403);
   }
 

@@ -44,8 +44,8 @@ public final class Authorizers {
 
   /**
    * Asks each authorizer in order: the first allow or deny decides; no opinion asks the next; when nobody decides,
-   * the answer is no opinion with the last reason given (the request is then denied). A failed authorizer counts as
-   * no opinion.
+   * the answer is no opinion with every reason given, one per line, as upstream's union (the request is then
+   * denied). A failed authorizer counts as no opinion.
    */
   public static Authorizer union(List<Authorizer> authorizers) {
     List<Authorizer> chain = List.copyOf(authorizers);
@@ -60,7 +60,9 @@ public final class Authorizers {
     return chain.get(index).authorize(attributes)
         .otherwise(failure -> Authorizer.Decision.noOpinion(String.valueOf(failure.getMessage())))
         .compose(decision -> decision.verdict() == Authorizer.Verdict.NO_OPINION
-            ? ask(chain, index + 1, attributes, decision.reason().isEmpty() ? last : decision)
+            ? ask(chain, index + 1, attributes, decision.reason().isEmpty() ? last
+                : Authorizer.Decision.noOpinion(last.reason().isEmpty() ? decision.reason()
+                    : last.reason() + "\n" + decision.reason()))
             : Future.succeededFuture(decision));
   }
 }

@@ -33,8 +33,15 @@ final class CertificateChains {
 
   private CertificateChains() {}
 
-  /** The outcome of verifying one chain against one bundle: the leaf, or why it is not trusted. */
-  record Verification(X509Certificate leaf, String error) {
+  /**
+   * The outcome of verifying one chain against one bundle: the leaf, or why it is not trusted; a trusted chain is
+   * trusted until the first of its certificates (anchor included) expires.
+   */
+  record Verification(X509Certificate leaf, String error, java.util.Date validUntil) {
+    Verification(X509Certificate leaf, String error) {
+      this(leaf, error, null);
+    }
+
     boolean trusted() {
       return error == null;
     }
@@ -93,15 +100,8 @@ final class CertificateChains {
   }
 
   private static boolean stillValid(Verification verification) {
-    if (!verification.trusted()) {
-      return true; // a failure stays a failure for the same bundle
-    }
-    try {
-      verification.leaf().checkValidity();
-      return true;
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
+    // A failure stays a failure for the same bundle; a success until the chain's first expiry.
+    return !verification.trusted() || new java.util.Date().before(verification.validUntil());
   }
 
   /** Verifies {@code chain} (leaf first, then any intermediates, in any order) against {@code bundle}. */
@@ -121,17 +121,27 @@ final class CertificateChains {
       PKIXBuilderParameters parameters = new PKIXBuilderParameters(bundle.trustAnchors(), target);
       parameters.setRevocationEnabled(false);
       parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(chain)));
-      CertPathBuilder.getInstance("PKIX").build(parameters);
-      return new Verification(leaf, null);
+      var result = (java.security.cert.PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(parameters);
+      java.util.Date validUntil = leaf.getNotAfter();
+      for (Certificate certificate : result.getCertPath().getCertificates()) {
+        java.util.Date notAfter = ((X509Certificate) certificate).getNotAfter();
+        validUntil = notAfter.before(validUntil) ? notAfter : validUntil;
+      }
+      X509Certificate anchor = result.getTrustAnchor().getTrustedCert();
+      if (anchor != null && anchor.getNotAfter().before(validUntil)) {
+        validUntil = anchor.getNotAfter();
+      }
+      return new Verification(leaf, null, validUntil);
     } catch (GeneralSecurityException e) {
       return new Verification(leaf, "x509: certificate signed by unknown authority or not valid now ("
           + leaf.getSubjectX500Principal().getName() + ")");
     }
   }
 
-  /** The subject's common name, or empty. */
+  /** The subject's common name, or empty; with several, the last, as Go's {@code pkix.Name} keeps it. */
   static String commonName(X509Certificate certificate) {
-    return rdns(certificate, "CN").stream().findFirst().orElse("");
+    List<String> names = rdns(certificate, "CN");
+    return names.isEmpty() ? "" : names.get(names.size() - 1);
   }
 
   /** The subject's organizations (kube's groups), in order. */
@@ -146,12 +156,20 @@ final class CertificateChains {
           new javax.naming.ldap.LdapName(certificate.getSubjectX500Principal().getName()).getRdns();
       // LdapName lists RDNs last-first; the subject reads first-first.
       for (int i = rdns.size() - 1; i >= 0; i--) {
-        javax.naming.ldap.Rdn rdn = rdns.get(i);
-        if (rdn.getType().equalsIgnoreCase(type)) {
-          values.add(rdn.getValue().toString());
+        // Every attribute of a multi-valued RDN (C=US+CN=bob), not only the first.
+        javax.naming.NamingEnumeration<? extends javax.naming.directory.Attribute> attributes =
+            rdns.get(i).toAttributes().getAll();
+        while (attributes.hasMore()) {
+          javax.naming.directory.Attribute attribute = attributes.next();
+          if (attribute.getID().equalsIgnoreCase(type)) {
+            javax.naming.NamingEnumeration<?> each = attribute.getAll();
+            while (each.hasMore()) {
+              values.add(String.valueOf(each.next()));
+            }
+          }
         }
       }
-    } catch (javax.naming.InvalidNameException e) {
+    } catch (javax.naming.NamingException e) {
       return List.of();
     }
     return values;

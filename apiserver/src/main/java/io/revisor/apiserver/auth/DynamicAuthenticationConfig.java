@@ -49,6 +49,7 @@ public final class DynamicAuthenticationConfig implements Supplier<Authenticatio
   private CaBundle fileRequestHeaderCa;
   private AuthenticationConfig fromConfigMap = AuthenticationConfig.NONE;
   private volatile String lookupProblem;
+  private boolean loaded;
   private final List<CertificateFileWatcher> watchers = new ArrayList<>();
   private SharedIndexInformer<ConfigMap> informer;
 
@@ -103,8 +104,13 @@ public final class DynamicAuthenticationConfig implements Supplier<Authenticatio
       lookupProblem = "the ConfigMap " + NAMESPACE + "/" + NAME + " has not been read yet";
       informer = cluster.configMaps().inNamespace(NAMESPACE).withName(NAME).runnableInformer(60_000);
       informer.exceptionHandler((started, failure) -> {
-        lookupProblem = "cannot read the ConfigMap " + NAMESPACE + "/" + NAME + ": " + failure.getMessage();
-        LOG.warn("{}; retrying", lookupProblem);
+        String problem = "cannot read the ConfigMap " + NAMESPACE + "/" + NAME + ": " + failure.getMessage();
+        synchronized (this) {
+          if (!loaded) {
+            lookupProblem = problem; // readiness waits for the first read only: later blips keep the last settings
+          }
+        }
+        LOG.warn("{}; retrying", problem);
         return true;
       });
       informer.addEventHandler(new ResourceEventHandler<>() {
@@ -120,12 +126,12 @@ public final class DynamicAuthenticationConfig implements Supplier<Authenticatio
 
         @Override
         public void onDelete(ConfigMap configMap, boolean finalStateUnknown) {
-          gone();
+          gone(false);
         }
       });
       informer.start().whenComplete((ok, failure) -> {
         if (failure == null && informer.getStore().list().isEmpty()) {
-          gone();
+          gone(true);
         }
       });
     }
@@ -193,35 +199,59 @@ public final class DynamicAuthenticationConfig implements Supplier<Authenticatio
     }
   }
 
+  /**
+   * Takes the ConfigMap's settings, each part on its own: a part that is missing or does not parse keeps its last
+   * good value (as upstream's controllers do), so that a bad edit cannot lock the front proxy out. Unchanged content
+   * keeps the same bundle objects, so connections are not verified again at every resync.
+   */
   private synchronized void apply(ConfigMap configMap) {
     Map<String, String> data = configMap.getData() == null ? Map.of() : configMap.getData();
     String source = "configmap " + NAMESPACE + "/" + NAME + " ";
+    CaBundle clientCa = fromConfigMap.clientCa();
+    RequestHeaderConfig requestHeader = fromConfigMap.requestHeader();
     try {
-      CaBundle clientCa = blank(data.get("client-ca-file")) ? null
-          : CaBundle.parse(source + "client-ca-file", data.get("client-ca-file"));
-      RequestHeaderConfig requestHeader = blank(data.get("requestheader-client-ca-file")) ? null
-          : new RequestHeaderConfig(
-              CaBundle.parse(source + "requestheader-client-ca-file", data.get("requestheader-client-ca-file")),
-              list(data, "requestheader-allowed-names"),
-              list(data, "requestheader-username-headers"),
-              list(data, "requestheader-uid-headers"),
-              list(data, "requestheader-group-headers"),
-              list(data, "requestheader-extra-headers-prefix"));
+      if (!blank(data.get("client-ca-file"))) {
+        CaBundle parsed = CaBundle.parse(source + "client-ca-file", data.get("client-ca-file"));
+        clientCa = parsed.sameContent(clientCa) ? clientCa : parsed;
+      }
+    } catch (IllegalArgumentException e) {
+      LOG.warn("{}client-ca-file is not usable, keeping the previous one: {}", source, e.getMessage());
+    }
+    try {
+      if (!blank(data.get("requestheader-client-ca-file"))) {
+        CaBundle parsed = CaBundle.parse(source + "requestheader-client-ca-file", data.get("requestheader-client-ca-file"));
+        RequestHeaderConfig read = new RequestHeaderConfig(
+            requestHeader != null && parsed.sameContent(requestHeader.ca()) ? requestHeader.ca() : parsed,
+            list(data, "requestheader-allowed-names"),
+            list(data, "requestheader-username-headers"),
+            list(data, "requestheader-uid-headers"),
+            list(data, "requestheader-group-headers"),
+            list(data, "requestheader-extra-headers-prefix"));
+        requestHeader = read.equals(requestHeader) ? requestHeader : read;
+      }
+    } catch (IllegalArgumentException e) {
+      LOG.warn("{}requestheader settings are not usable, keeping the previous ones: {}", source, e.getMessage());
+    }
+    boolean first = !loaded;
+    loaded = true;
+    boolean changed = clientCa != fromConfigMap.clientCa() || requestHeader != fromConfigMap.requestHeader();
+    lookupProblem = null;
+    if (changed || first) {
       fromConfigMap = new AuthenticationConfig(clientCa, requestHeader);
-      lookupProblem = null;
       LOG.info("loaded {}: client CA {}, front proxy {}", source.strip(), clientCa != null ? "set" : "absent",
           requestHeader != null ? "set" : "absent");
       recompute();
-    } catch (IllegalArgumentException e) {
-      LOG.warn("{}is not usable, keeping the previous settings: {}", source, e.getMessage());
     }
   }
 
-  private synchronized void gone() {
-    fromConfigMap = AuthenticationConfig.NONE;
-    lookupProblem = "the ConfigMap " + NAMESPACE + "/" + NAME + " does not exist";
-    LOG.warn("{}: front-proxy and client certificate users from it are not accepted", lookupProblem);
-    recompute();
+  /** The ConfigMap is gone: the last settings stay in force (as upstream); not ready if it was never read. */
+  private synchronized void gone(boolean neverRead) {
+    if (neverRead) {
+      lookupProblem = "the ConfigMap " + NAMESPACE + "/" + NAME + " does not exist";
+      LOG.warn("{}: front-proxy and client certificate users from it are not accepted until it does", lookupProblem);
+    } else {
+      LOG.warn("the ConfigMap {}/{} was deleted; its last settings stay in force", NAMESPACE, NAME);
+    }
   }
 
   private void recompute() {

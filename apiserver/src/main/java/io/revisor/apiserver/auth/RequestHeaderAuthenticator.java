@@ -97,17 +97,23 @@ public final class RequestHeaderAuthenticator implements Authenticator {
     return values;
   }
 
-  /** Extra attributes: the rest of each prefixed header's name, lower-cased and URL-path-unescaped, as the key. */
+  /**
+   * Extra attributes: for every prefix, the rest of each header's name with it, lower-cased and URL-path-unescaped
+   * (kept as it is when the escape is malformed), is the key.
+   */
   private static Map<String, List<String>> extra(MultiMap headers, List<String> prefixes) {
     Map<String, List<String>> extra = new LinkedHashMap<>();
-    for (Map.Entry<String, String> header : headers) {
-      String prefix = hasPrefix(header.getKey(), prefixes);
-      if (prefix == null) {
-        continue;
-      }
-      String key = unescape(header.getKey().substring(prefix.length()).toLowerCase(Locale.ROOT));
-      if (key != null && !key.isEmpty()) {
-        extra.computeIfAbsent(key, k -> new ArrayList<>()).add(header.getValue());
+    for (String prefix : prefixes) {
+      for (Map.Entry<String, String> header : headers) {
+        if (!header.getKey().regionMatches(true, 0, prefix, 0, prefix.length())) {
+          continue;
+        }
+        String raw = header.getKey().substring(prefix.length()).toLowerCase(Locale.ROOT);
+        String key = unescape(raw);
+        key = key == null ? raw : key;
+        if (!key.isEmpty()) {
+          extra.computeIfAbsent(key, k -> new ArrayList<>()).add(header.getValue());
+        }
       }
     }
     return extra;

@@ -24,6 +24,9 @@ public final class SubjectAccessReviewAuthorizer implements Authorizer {
   static final String PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
 
   private final ReviewClient reviews;
+  /** Requests whose user-controlled parts are this large are reviewed every time, never cached (as upstream). */
+  static final int MAX_CACHED_KEY_LENGTH = 10_000;
+
   private final AsyncCache<AuthorizationAttributes, Answer> cache;
 
   /** A cached answer; a review that failed is kept for no time at all (and not logged by the cache as a failure). */
@@ -41,10 +44,39 @@ public final class SubjectAccessReviewAuthorizer implements Authorizer {
 
   @Override
   public Future<Decision> authorize(AuthorizationAttributes attributes) {
-    return Future.fromCompletionStage(cache.get(attributes, (key, executor) -> review(key)
+    AuthorizationAttributes key = reviewed(attributes);
+    if (length(key) >= MAX_CACHED_KEY_LENGTH) {
+      return Future.fromCompletionStage(review(key))
+          .otherwise(failure -> Decision.noOpinion("Error: " + ReviewClient.messageOf(failure)));
+    }
+    return Future.fromCompletionStage(cache.get(key, (k, executor) -> review(k)
         .thenApply(decision -> new Answer(decision, false))
         .exceptionally(failure -> new Answer(Decision.noOpinion("Error: " + ReviewClient.messageOf(failure)), true))))
         .map(Answer::decision);
+  }
+
+  /** Only what the review sends: the path is not part of a resource request's review, so not of its cache key. */
+  private static AuthorizationAttributes reviewed(AuthorizationAttributes attributes) {
+    return attributes.resourceRequest()
+        ? AuthorizationAttributes.resource(attributes.user(), attributes.verb(), attributes.group(), attributes.version(),
+            attributes.resource(), attributes.subresource(), attributes.namespace(), attributes.name(), "")
+        : attributes;
+  }
+
+  private static int length(AuthorizationAttributes key) {
+    int length = key.user().name().length() + key.user().uid().length() + key.verb().length() + key.group().length()
+        + key.version().length() + key.resource().length() + key.subresource().length() + key.namespace().length()
+        + key.name().length() + key.path().length();
+    for (String group : key.user().groups()) {
+      length += group.length();
+    }
+    for (var extra : key.user().extra().entrySet()) {
+      length += extra.getKey().length();
+      for (String value : extra.getValue()) {
+        length += value.length();
+      }
+    }
+    return length;
   }
 
   private CompletableFuture<Decision> review(AuthorizationAttributes attributes) {
@@ -78,13 +110,10 @@ public final class SubjectAccessReviewAuthorizer implements Authorizer {
         return Decision.noOpinion("");
       }
       String reason = status.getReason() == null ? "" : status.getReason();
-      if (status.getEvaluationError() != null && !status.getEvaluationError().isEmpty()) {
-        reason = reason.isEmpty() ? status.getEvaluationError() : reason + ": " + status.getEvaluationError();
+      if (Boolean.TRUE.equals(status.getDenied())) {
+        return Decision.deny(reason); // also when it says allowed too: a contradiction is never an allow
       }
-      if (Boolean.TRUE.equals(status.getAllowed())) {
-        return Decision.ALLOW;
-      }
-      return Boolean.TRUE.equals(status.getDenied()) ? Decision.deny(reason) : Decision.noOpinion(reason);
+      return Boolean.TRUE.equals(status.getAllowed()) ? Decision.ALLOW : Decision.noOpinion(reason);
     });
   }
 }

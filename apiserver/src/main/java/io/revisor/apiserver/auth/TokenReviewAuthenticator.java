@@ -82,8 +82,9 @@ public final class TokenReviewAuthenticator implements Authenticator {
           ? "invalid bearer token" : status.getError();
       return new Outcome(null, error);
     }
-    if (!audiences.isEmpty() && (status.getAudiences() == null
-        || status.getAudiences().stream().noneMatch(audiences::contains))) {
+    // An answer without audiences is for the audiences asked for (upstream falls back to the server's own).
+    if (!audiences.isEmpty() && status.getAudiences() != null && !status.getAudiences().isEmpty()
+        && status.getAudiences().stream().noneMatch(audiences::contains)) {
       return new Outcome(null, "token audiences " + status.getAudiences() + " is invalid for the target audiences "
           + audiences);
     }

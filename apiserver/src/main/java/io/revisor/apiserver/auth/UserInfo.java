@@ -32,15 +32,21 @@ public record UserInfo(String name, String uid, List<String> groups, Map<String,
     return new UserInfo(ANONYMOUS, "", List.of(UNAUTHENTICATED), Map.of());
   }
 
-  /** {@code user} with {@code system:authenticated} added to its groups. */
+  /** {@code user}, with {@code system:authenticated} added to its groups as {@link #authenticated(String, String, List, Map)}. */
   public static UserInfo authenticated(String name, String uid, List<String> groups) {
     return authenticated(name, uid, groups, Map.of());
   }
 
-  /** {@code user} with extra attributes, and {@code system:authenticated} added to its groups. */
+  /**
+   * A user an authenticator proved, with {@code system:authenticated} added to its groups, as upstream's
+   * authenticated-group adder: not for {@code system:anonymous} (the aggregator forwards anonymous requests as that
+   * user in {@code system:unauthenticated}), and not when the groups already say authenticated or unauthenticated.
+   */
   public static UserInfo authenticated(String name, String uid, List<String> groups, Map<String, List<String>> extra) {
     java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(groups);
-    all.add(AUTHENTICATED);
+    if (!name.equals(ANONYMOUS) && !all.contains(UNAUTHENTICATED)) {
+      all.add(AUTHENTICATED);
+    }
     return new UserInfo(name, uid, List.copyOf(all), extra);
   }
 
@@ -48,7 +54,8 @@ public record UserInfo(String name, String uid, List<String> groups, Map<String,
     return groups.contains(group);
   }
 
+  /** Whether this is the anonymous user, or a user in {@code system:unauthenticated}. */
   public boolean isAnonymous() {
-    return name.equals(ANONYMOUS);
+    return name.equals(ANONYMOUS) || groups.contains(UNAUTHENTICATED);
   }
 }

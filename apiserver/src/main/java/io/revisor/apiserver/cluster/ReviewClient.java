@@ -47,7 +47,7 @@ public final class ReviewClient {
     byte[] body = client.getKubernetesSerialization().asJson(review).getBytes(StandardCharsets.UTF_8);
     String url = client.getMasterUrl().toString().replaceAll("/+$", "") + path;
     long deadlineNanos = System.nanoTime() + deadline.toNanos();
-    return attempt(url, body, type, 1, FIRST_PAUSE, deadlineNanos)
+    return attempt(path, url, body, type, 1, FIRST_PAUSE, deadlineNanos)
         .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionallyCompose(failure -> CompletableFuture.failedFuture(failure instanceof ReviewException
             ? failure
@@ -55,7 +55,7 @@ public final class ReviewClient {
   }
 
   private <T> CompletableFuture<T> attempt(
-      String url, byte[] body, Class<T> type, int attempt, Duration pause, long deadlineNanos) {
+      String path, String url, byte[] body, Class<T> type, int attempt, Duration pause, long deadlineNanos) {
     long remaining = deadlineNanos - System.nanoTime();
     HttpClient http = client.getHttpClient();
     HttpRequest request = http.newHttpRequestBuilder()
@@ -72,11 +72,12 @@ public final class ReviewClient {
       boolean retryable = failure != null || response.code() == 429 || response.code() >= 500;
       boolean time = deadlineNanos - System.nanoTime() > pause.toNanos();
       if (!retryable || attempt >= attempts || !time) {
-        return CompletableFuture.<T>failedFuture(new ReviewException(url + ": " + problem, failure));
+        // The path only: the cluster's address is no business of the user who reads a 401 or 403.
+        return CompletableFuture.<T>failedFuture(new ReviewException(path + ": " + problem, failure));
       }
       return CompletableFuture.supplyAsync(() -> null,
               CompletableFuture.delayedExecutor(pause.toMillis(), TimeUnit.MILLISECONDS))
-          .thenCompose(ignored -> attempt(url, body, type, attempt + 1, pause.multipliedBy(2), deadlineNanos));
+          .thenCompose(ignored -> attempt(path, url, body, type, attempt + 1, pause.multipliedBy(2), deadlineNanos));
     }).thenCompose(future -> future);
   }
 

@@ -269,6 +269,9 @@ public final class ServerOptions {
         problems.add("--authorization-mode: unknown mode " + mode + " (AlwaysAllow, ABAC, Delegated)");
       }
     }
+    if (new java.util.HashSet<>(authorizationMode).size() != authorizationMode.size()) {
+      problems.add("--authorization-mode: a mode is given twice");
+    }
     if (authorizationMode.contains("ABAC") != (authorizationPolicyFile != null)) {
       problems.add("--authorization-policy-file goes with --authorization-mode=ABAC");
     }

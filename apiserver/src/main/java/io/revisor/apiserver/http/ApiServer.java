@@ -3,6 +3,7 @@ package io.revisor.apiserver.http;
 import io.revisor.apiserver.auth.AuthenticationFilter;
 import io.revisor.apiserver.auth.AuthorizationAttributes;
 import io.revisor.apiserver.auth.AuthorizationFilter;
+import io.revisor.apiserver.auth.ImpersonationFilter;
 import io.revisor.apiserver.health.HealthCheck;
 import io.revisor.apiserver.health.HealthEndpoints;
 import io.vertx.core.Future;
@@ -130,6 +131,7 @@ public final class ApiServer implements AutoCloseable {
     router.route().handler(ctx -> deadline(ctx, settings.requestTimeout()));
     router.route().handler(
         new AuthenticationFilter(settings.authenticators(), settings.anonymous(), settings.authenticationConfig()));
+    router.route().handler(new ImpersonationFilter(settings.authorizer()));
     router.route().handler(new AuthorizationFilter(settings.authorizer(), RequestAttributes::of));
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()).setHandleFileUploads(false);
     for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)) {
@@ -217,7 +219,8 @@ public final class ApiServer implements AutoCloseable {
         case 404 -> ApiException.notFound("the server could not find the requested resource");
         case 405 -> ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         case 413 -> ApiException.tooLarge("Request entity too large");
-        case 400 -> ApiException.badRequest("the request could not be read");
+        case 400 -> ApiException.badRequest(ImpersonationFilter.problem(ctx) != null
+            ? ImpersonationFilter.problem(ctx) : "the request could not be read");
         default -> ApiException.internal("an error on the server prevented the request from succeeding");
       };
     }

@@ -78,7 +78,10 @@ class DelegatedAccessTest {
         .token("bob-token", "bob", "team-a-editors")
         .allow("alice", "*", "demo.revisor.io", "*", NS)
         .allow("group:team-a-editors", "*", "demo.revisor.io", "*", NS)
-        .allow("group:developers", "*", "demo.revisor.io", "*", NS);
+        .allow("group:developers", "*", "demo.revisor.io", "*", NS)
+        .allow("group:system:authenticated", "list", "demo.revisor.io", "organizations", "")
+        .token("wendy-token", "wendy", "team-a-editors")
+        .token("walt-token", "walt", "team-a-editors");
     cluster.authenticationConfigMap(Map.of(
         "client-ca-file", clientCa.certificatePem(),
         "requestheader-client-ca-file", proxyCa.certificatePem(),
@@ -188,6 +191,60 @@ class DelegatedAccessTest {
     assertThat(elsewhere.code()).as("no cluster-wide list for a user of one namespace").isEqualTo(403);
     assertThat(elsewhere.json().path("message").asText()).contains("at the cluster scope");
     assertThat(callers.get(Caller.TOKEN_VALID.name()).get(GV + "/namespaces/team-b/dashboards").code()).isEqualTo(403);
+  }
+
+  @Test
+  void anonymousRequestsForwardedByTheAggregatorAreNotAuthenticated() {
+    ApiClient proxiedAnonymous = callers.get(Caller.FRONT_PROXY_ALLOWED.name())
+        .withHeaders(Map.of("X-Remote-User", "system:anonymous", "X-Remote-Group", "system:unauthenticated"));
+    Response response = proxiedAnonymous.get(GV + "/organizations");
+    assertThat(response.code()).as("a grant to system:authenticated is not for anonymous users").isEqualTo(403);
+    assertThat(callers.get(Caller.TOKEN_VALID.name()).get(GV + "/organizations").code()).isEqualTo(200);
+    var review = cluster.accessReviews().stream().filter(spec -> "system:anonymous".equals(spec.getUser()))
+        .findFirst().orElseThrow();
+    assertThat(review.getGroups()).containsExactly("system:unauthenticated");
+  }
+
+  @Test
+  void webSocketWatchesWhileReviewsArePendingAndWithTheBearerSubprotocol() throws Exception {
+    for (String token : List.of("wendy-token", "walt-token")) {
+      boolean subprotocol = token.startsWith("walt");
+      var messages = new java.util.concurrent.LinkedBlockingQueue<String>();
+      // A user seen for the first time: nothing cached, the reviews are pending while the upgrade waits.
+      var socket = server.client(token).webSocket(COLLECTION + "?watch=true&labelSelector=ws%3D" + token.charAt(1),
+          messages, subprotocol);
+      try {
+        Response created = admin.post(COLLECTION, "{\"apiVersion\":\"demo.revisor.io/v1\",\"kind\":\"Dashboard\","
+            + "\"metadata\":{\"name\":\"ws-" + token.charAt(1) + "\",\"labels\":{\"ws\":\"" + token.charAt(1)
+            + "\"}},\"spec\":{\"title\":\"ws\"}}");
+        assertThat(created.code()).isEqualTo(201);
+        String event = messages.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(event).as("an event for %s", token).isNotNull().contains("\"ADDED\"").contains("ws-" + token.charAt(1));
+      } finally {
+        socket.abort();
+      }
+    }
+    assertThat(cluster.accessReviews()).anyMatch(spec -> "walt".equals(spec.getUser()));
+  }
+
+  @Test
+  void impersonationIsAuthorizedPartByPart() {
+    Response asAlice = admin.withHeaders(Map.of("Impersonate-User", "alice")).get(COLLECTION);
+    assertThat(asAlice.code()).as("system:masters may impersonate; alice may list team-a").isEqualTo(200);
+    Response aliceElsewhere = admin.withHeaders(Map.of("Impersonate-User", "alice"))
+        .get(GV + "/namespaces/team-b/dashboards");
+    assertThat(aliceElsewhere.code()).isEqualTo(403);
+    assertThat(aliceElsewhere.json().path("message").asText()).contains("User \"alice\" cannot list");
+
+    Response refused = callers.get(Caller.TOKEN_VALID.name()).withHeaders(Map.of("Impersonate-User", "alice"))
+        .get(COLLECTION);
+    assertThat(refused.code()).isEqualTo(403);
+    assertThat(refused.json().path("message").asText()).startsWith("users \"alice\" is forbidden: User \"bob\" "
+        + "cannot impersonate resource \"users\" in API group \"\" at the cluster scope");
+
+    Response groupsOnly = admin.withHeaders(Map.of("Impersonate-Group", "developers")).get(COLLECTION);
+    assertThat(groupsOnly.code()).isEqualTo(400);
+    assertThat(groupsOnly.json().path("message").asText()).contains("without impersonating a user");
   }
 
   @Test

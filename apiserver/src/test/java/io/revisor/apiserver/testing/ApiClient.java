@@ -255,10 +255,23 @@ public final class ApiClient {
 
   /** Opens a WebSocket watch at {@code path}; each text message (one event) goes to {@code messages}. */
   public java.net.http.WebSocket webSocket(String path, java.util.concurrent.BlockingQueue<String> messages) {
+    return webSocket(path, messages, false);
+  }
+
+  /**
+   * Opens a WebSocket watch; with {@code tokenAsSubprotocol}, the token goes in the {@code
+   * base64url.bearer.authorization.k8s.io.} subprotocol, as browsers send it, instead of a header.
+   */
+  public java.net.http.WebSocket webSocket(String path, java.util.concurrent.BlockingQueue<String> messages,
+      boolean tokenAsSubprotocol) {
     java.net.http.WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
-    if (token != null) {
+    if (token != null && tokenAsSubprotocol) {
+      builder.subprotocols("base64url.bearer.authorization.k8s.io."
+          + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(token.getBytes(StandardCharsets.UTF_8)));
+    } else if (token != null) {
       builder.header("Authorization", "Bearer " + token);
     }
+    defaultHeaders.forEach(builder::header);
     StringBuilder partial = new StringBuilder();
     java.net.http.WebSocket.Listener listener = new java.net.http.WebSocket.Listener() {
       @Override
