@@ -35,7 +35,7 @@ public final class Main {
     }
     try {
       Revisor revisor = Revisor.start(options);
-      Runtime.getRuntime().addShutdownHook(new Thread(revisor::close, "revisor-shutdown"));
+      Runtime.getRuntime().addShutdownHook(new Thread(revisor::shutdown, "revisor-shutdown"));
       revisor.printWelcome(System.out);
     } catch (StartupException e) {
       System.err.println("revisor: " + e.getMessage());

@@ -8,6 +8,7 @@ import io.revisor.apiserver.crd.DefinitionException;
 import io.revisor.apiserver.crd.DefinitionLoader;
 import io.revisor.apiserver.crd.ResourceDefinition;
 import io.revisor.apiserver.crd.ResourceRegistry;
+import io.revisor.apiserver.health.HealthCheck;
 import io.revisor.apiserver.http.ApiServer;
 import io.revisor.apiserver.http.ServerSettings;
 import io.revisor.apiserver.metrics.ApiMetrics;
@@ -25,6 +26,7 @@ import io.revisor.storage.resource.Maintenance;
 import io.revisor.storage.resource.MaintenanceOptions;
 import io.revisor.storage.resource.ResourceStore;
 import io.revisor.storage.resource.ResourceStoreOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -37,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +53,8 @@ public final class Revisor implements AutoCloseable {
   private final ServerOptions options;
   private final ResourceRegistry registry;
   private final AccessControl access;
+  private AtomicBoolean shuttingDown = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final KvStore kv;
   private final ResourceStore store;
   private final Maintenance maintenance;
@@ -78,6 +83,7 @@ public final class Revisor implements AutoCloseable {
    * @throws StartupException when definitions, certificates, storage or the port are not usable
    */
   public static Revisor start(ServerOptions options) {
+    AtomicBoolean shuttingDown = new AtomicBoolean();
     ResourceRegistry registry = ResourceRegistry.of(definitions(options));
     ClusterClients clusters = new ClusterClients();
     AccessControl access = AccessControl.assemble(options, clusters);
@@ -99,7 +105,7 @@ public final class Revisor implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     access.start();
     ServerSettings settings = new ServerSettings(registry, store, metrics, serving.keyCert(), access.clientTrust(),
-        access.authenticators, options.anonymousAuth, access.certificates, access.authorizer, access.readiness(),
+        access.authenticators, options.anonymousAuth, access.certificates, access.authorizer, readiness(access, shuttingDown),
         options.bindAddress,
         options.securePort, options.http2MaxStreams, options.maxRequestBodyBytes, options.requestTimeout,
         options.bookmarkInterval, Clock.systemUTC());
@@ -117,6 +123,7 @@ public final class Revisor implements AutoCloseable {
       throw new StartupException("cannot listen on " + options.bindAddress + ":" + options.securePort + ": " + e.getMessage(), e);
     }
     Revisor revisor = new Revisor(options, registry, access, kv, store, maintenance, vertx, server, serving.caFile());
+    revisor.shuttingDown = shuttingDown;
     try {
       revisor.background = BackgroundTasks.start(options, serving, registry, server);
       if (options.writeKubeconfig != null) {
@@ -204,8 +211,38 @@ public final class Revisor implements AutoCloseable {
     out.flush();
   }
 
+  /**
+   * Stops as SIGTERM does: {@code /readyz} fails at once, requests are still served for {@code
+   * --shutdown-delay-duration}, then everything closes.
+   */
+  public void shutdown() {
+    shuttingDown.set(true);
+    long delay = options.shutdownDelay.toMillis();
+    if (delay > 0) {
+      LOG.info("shutting down: not ready, serving for another {}", options.shutdownDelay);
+      try {
+        Thread.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    close();
+  }
+
+  /** The readiness checks beyond storage: the authentication ConfigMap, and shutting down. */
+  private static List<HealthCheck> readiness(AccessControl access, AtomicBoolean shuttingDown) {
+    List<HealthCheck> checks = new ArrayList<>(access.readiness());
+    checks.add(new HealthCheck("shutdown", () -> shuttingDown.get()
+        ? Future.failedFuture("the server is shutting down") : Future.succeededFuture()));
+    return checks;
+  }
+
+  /** Stops everything this server started, in reverse order; later calls do nothing. */
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     if (background != null) {
       background.close();
     }

@@ -234,6 +234,12 @@ public final class ServerOptions {
       description = "Namespace of that Service. Default: the pod's namespace in a cluster, else revisor.")
   public String serviceNamespace;
 
+  @Option(names = "--shutdown-delay-duration", defaultValue = "0s", converter = DurationConverter.class,
+      description = "On SIGTERM, fail /readyz at once but keep serving this long before stopping, so that load "
+          + "balancers and Service endpoints stop sending requests first (lossless rolling updates). "
+          + "Default: ${DEFAULT-VALUE}.")
+  public Duration shutdownDelay;
+
   // Local development
   @Option(names = "--write-kubeconfig",
       description = "After start, write a kubeconfig for this server here (with the serving CA and the token of "
@@ -274,6 +280,9 @@ public final class ServerOptions {
     }
     if (authorizationMode.contains("ABAC") != (authorizationPolicyFile != null)) {
       problems.add("--authorization-policy-file goes with --authorization-mode=ABAC");
+    }
+    if (shutdownDelay.isNegative()) {
+      problems.add("--shutdown-delay-duration must not be negative");
     }
     if (delegationAttempts < 1) {
       problems.add("--delegation-attempts must be at least 1");
