@@ -124,14 +124,21 @@ final class CertificateChains {
       var result = (java.security.cert.PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(parameters);
       java.util.Date validUntil = leaf.getNotAfter();
       for (Certificate certificate : result.getCertPath().getCertificates()) {
-        java.util.Date notAfter = ((X509Certificate) certificate).getNotAfter();
-        validUntil = notAfter.before(validUntil) ? notAfter : validUntil;
+        X509Certificate x509 = (X509Certificate) certificate;
+        // As Go: every certificate of the chain that restricts its usages must allow client authentication.
+        List<String> usages = x509.getExtendedKeyUsage();
+        if (usages != null && !usages.contains(CLIENT_AUTH) && !usages.contains(ANY_USAGE)) {
+          return new Verification(leaf, "x509: certificate specifies an incompatible key usage");
+        }
+        validUntil = x509.getNotAfter().before(validUntil) ? x509.getNotAfter() : validUntil;
       }
       X509Certificate anchor = result.getTrustAnchor().getTrustedCert();
       if (anchor != null && anchor.getNotAfter().before(validUntil)) {
         validUntil = anchor.getNotAfter();
       }
       return new Verification(leaf, null, validUntil);
+    } catch (CertificateParsingException e) {
+      return new Verification(leaf, "x509: unreadable extended key usage");
     } catch (GeneralSecurityException e) {
       return new Verification(leaf, "x509: certificate signed by unknown authority or not valid now ("
           + leaf.getSubjectX500Principal().getName() + ")");
@@ -154,8 +161,8 @@ final class CertificateChains {
     try {
       List<javax.naming.ldap.Rdn> rdns =
           new javax.naming.ldap.LdapName(certificate.getSubjectX500Principal().getName()).getRdns();
-      // LdapName lists RDNs last-first; the subject reads first-first.
-      for (int i = rdns.size() - 1; i >= 0; i--) {
+      // LdapName's index 0 is the first RDN as encoded (the rightmost in the RFC 2253 string): encoded order, as Go.
+      for (int i = 0; i < rdns.size(); i++) {
         // Every attribute of a multi-valued RDN (C=US+CN=bob), not only the first.
         javax.naming.NamingEnumeration<? extends javax.naming.directory.Attribute> attributes =
             rdns.get(i).toAttributes().getAll();
