@@ -10,10 +10,14 @@ import java.util.Locale;
  * {prefix}/registry/{group}/{resource}/{namespace}/{name}          current version; its mod revision is the RV
  * {prefix}/history/{group}/{resource}/{namespace}/{name}/{rv:20}   version current from rv until this key's mod revision
  * {prefix}/trash/{group}/{resource}/{namespace}/{name}             last state of a deleted object, with who and when
- * {prefix}/stats/{group}/{resource}/{namespace}                    touched by every change: its mod revision is the
- *                                                                  namespace's latest change
+ * {prefix}/stats/{group}/{resource}/{namespace}/{shard}            a counter shard of the namespace's live objects:
+ *                                                                  "count bytes"; every change updates one shard
+ * {prefix}/stats/{group}/{resource}/{namespace}/base               figures of objects written before counters existed
+ * {prefix}/stats/{group}/{resource}/{namespace}                    legacy marker: touched by every change of stores
+ *                                                                  before counters; read, never written
  * {prefix}/chunks/{sha256}                                         content-addressed parts of large objects
- * {prefix}/meta/...                                                store-wide settings (token key, compaction, pruning)
+ * {prefix}/meta/...                                                store-wide settings (token key, compaction, pruning,
+ *                                                                  stats backfill mark)
  * </pre>
  *
  * Cluster-scoped objects use the namespace segment {@value #CLUSTER_SEGMENT}, which no namespace can take (namespace
@@ -23,6 +27,7 @@ import java.util.Locale;
 final class KeyLayout {
   static final String CLUSTER_SEGMENT = "_cluster";
   static final String CORE_GROUP_SEGMENT = "core";
+  static final String BASE_SEGMENT = "base";
   private static final int RV_DIGITS = 20;
 
   private final String prefix;
@@ -190,8 +195,99 @@ final class KeyLayout {
     return statsRoot() + typePath(type);
   }
 
-  String stats(ObjectKey key) {
-    return statsPrefix(key.type()) + namespaceSegment(key);
+  /**
+   * The legacy stats marker of a type in one scope ({@code namespace} null or empty for cluster-scoped types):
+   * stores before counters touched it in every mutation, so its mod revision was the scope's latest change.
+   */
+  String statsMarker(ResourceType type, String namespace) {
+    return statsPrefix(type) + scopeSegment(type, namespace);
+  }
+
+  /** All counter keys (shards and base) of a type in one scope: {@code .../{namespace}/}. */
+  String counterPrefix(ResourceType type, String namespace) {
+    return statsMarker(type, namespace) + "/";
+  }
+
+  String counterPrefix(ObjectKey key) {
+    return counterPrefix(key.type(), key.namespace());
+  }
+
+  String counterShard(String counterPrefix, int shard) {
+    return counterPrefix + shard;
+  }
+
+  String counterBase(ResourceType type, String namespace) {
+    return counterPrefix(type, namespace) + BASE_SEGMENT;
+  }
+
+  private static String scopeSegment(ResourceType type, String namespace) {
+    if (!type.namespaced()) {
+      return CLUSTER_SEGMENT;
+    }
+    checkSegment("namespace", namespace);
+    return namespace;
+  }
+
+  /** What a key under {@link #statsRoot()} is. */
+  enum StatsKind {
+    MARKER,
+    SHARD,
+    BASE
+  }
+
+  /**
+   * A parsed key under {@link #statsRoot()}.
+   *
+   * @param namespace empty for cluster-scoped types
+   * @param shard the shard number of a {@link StatsKind#SHARD}, else -1
+   */
+  record StatsKey(ResourceType type, String namespace, StatsKind kind, int shard) {}
+
+  /** Parses a key under {@link #statsRoot()}; null if it is not a marker, shard or base key. */
+  StatsKey parseStats(String key) {
+    if (!key.startsWith(statsRoot())) {
+      return null;
+    }
+    String[] parts = key.substring(statsRoot().length()).split("/", -1);
+    if (parts.length != 3 && parts.length != 4) {
+      return null;
+    }
+    StatsKind kind = StatsKind.MARKER;
+    int shard = -1;
+    if (parts.length == 4) {
+      if (parts[3].equals(BASE_SEGMENT)) {
+        kind = StatsKind.BASE;
+      } else {
+        shard = shardNumber(parts[3]);
+        if (shard < 0) {
+          return null;
+        }
+        kind = StatsKind.SHARD;
+      }
+    }
+    boolean namespaced = !parts[2].equals(CLUSTER_SEGMENT);
+    try {
+      String group = parts[0].equals(CORE_GROUP_SEGMENT) ? "" : parts[0];
+      ResourceType type = new ResourceType(group, parts[1], namespaced);
+      if (namespaced) {
+        checkSegment("namespace", parts[2]);
+      }
+      return new StatsKey(type, namespaced ? parts[2] : "", kind, shard);
+    } catch (StorageException e) {
+      return null;
+    }
+  }
+
+  private static int shardNumber(String segment) {
+    if (segment.isEmpty() || segment.length() > 4) {
+      return -1;
+    }
+    for (int i = 0; i < segment.length(); i++) {
+      if (segment.charAt(i) < '0' || segment.charAt(i) > '9') {
+        return -1;
+      }
+    }
+    return Integer.parseInt(segment);
   }
 
   String chunk(String sha256Hex) {

@@ -7,7 +7,6 @@ import io.revisor.storage.kv.KvErrorCode;
 import io.revisor.storage.kv.KvOp;
 import io.revisor.storage.kv.KvStore;
 import io.revisor.storage.kv.RangeRequest;
-import io.revisor.storage.kv.RangeResult;
 import io.revisor.storage.kv.TxnRequest;
 import io.revisor.storage.kv.TxnResult;
 import io.revisor.storage.selection.ObjectPredicate;
@@ -20,32 +19,46 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link ResourceStore} on a {@link KvStore}. Every mutation is one transaction guarded by the current key's
- * mod revision; history and trash keys are written in that same transaction. Reads below the backend's compaction
- * are answered by {@link TimeTravel} from the history keys.
+ * mod revision; history and trash keys, and one counter shard of the object's scope ({@link CounterShards}), are
+ * written in that same transaction. Reads below the backend's compaction are answered by {@link TimeTravel} from the
+ * history keys; stats by {@link LiveStats} from the counters.
  */
 final class KvResourceStore implements ResourceStore {
-  private static final byte[] EMPTY = new byte[0];
+  private static final Logger LOG = LoggerFactory.getLogger(KvResourceStore.class);
   private static final String TOKEN_KEY = "continue-token-key";
+  /** How long {@link #close()} waits for the backfill's current step, so that none of its writes lands later. */
+  private static final long CLOSE_WAIT_SECONDS = 10;
 
   private final KvStore kv;
   private final KeyLayout keys;
   private final ResourceStoreOptions options;
   private final ChunkStore chunks;
   private final TimeTravel timeTravel;
+  private final CounterShards counters;
+  private final LiveStats liveStats;
   private final ExecutorService dispatch;
   private final ScheduledExecutorService scheduler;
   private final Set<WatchSession> watches = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The backfill mark, to be written by the next mutation (see {@link LiveStats.Outcome#mark()}); or null. */
+  private final AtomicReference<KvOp.Put> pendingMark = new AtomicReference<>();
   private volatile CompletableFuture<ContinueTokens> tokens;
+  private final CompletableFuture<Void> backfill;
 
   KvResourceStore(KvStore kv, ResourceStoreOptions options) {
     this.kv = kv;
@@ -53,9 +66,23 @@ final class KvResourceStore implements ResourceStore {
     this.keys = new KeyLayout(options.keyPrefix());
     this.chunks = new ChunkStore(kv, keys, options.inlineLimit(), options.chunkSize());
     this.timeTravel = new TimeTravel(kv, keys, this);
+    this.counters = new CounterShards(kv, keys, options.counterShards());
+    this.liveStats = new LiveStats(kv, keys, options.listBatchSize());
     AtomicInteger threads = new AtomicInteger();
     this.dispatch = Executors.newCachedThreadPool(r -> daemon(r, "revisor-watch-" + threads.incrementAndGet()));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "revisor-store-timer"));
+    this.backfill = liveStats.backfill(closed::get).handle((outcome, error) -> {
+      if (error != null) {
+        if (!closed.get()) {
+          LOG.warn("backfill of the live-object counters stopped; stats count those scopes when read", error);
+        }
+      } else if (outcome.mark() != null) {
+        pendingMark.compareAndSet(null, outcome.mark());
+      } else if (outcome.scopes() > 0) {
+        LOG.info("backfilled the live-object counters of {} scopes", outcome.scopes());
+      }
+      return null;
+    });
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -119,15 +146,16 @@ final class KvResourceStore implements ResourceStore {
   private CompletableFuture<StoredObject> createAttempt(
       ObjectKey key, byte[] body, ChunkStore.Prepared prepared, Actor actor, int attempt) {
     String current = keys.current(key);
-    List<Compare> compares = new ArrayList<>();
-    compares.add(Compare.absent(current));
-    compares.addAll(prepared.guards());
+    List<Compare> guards = new ArrayList<>();
+    guards.add(Compare.absent(current));
+    guards.addAll(prepared.guards());
     Envelope envelope = newVersion(Action.CREATED, actor, prepared.body());
-    TxnRequest txn = new TxnRequest(
-        compares,
-        List.of(KvOp.put(current, envelope.encode()), KvOp.delete(keys.trash(key)), KvOp.put(keys.stats(key), EMPTY)),
-        List.of(KvOp.get(current)));
-    return commit(key, txn, body, existing -> {
+    Mutation mutation = new Mutation(
+        guards,
+        List.of(KvOp.put(current, envelope.encode()), KvOp.delete(keys.trash(key))),
+        Figures.object(body.length),
+        0);
+    return commit(key, mutation, body, existing -> {
       if (existing != null) {
         throw StorageException.alreadyExists(key, existing.modRevision());
       }
@@ -138,27 +166,78 @@ final class KvResourceStore implements ResourceStore {
   }
 
   /**
-   * Commits a mutation: a transaction whose failure branch reads the current key. On success, the result is
-   * {@code body} at the transaction's revision; otherwise {@code lost} decides, given the fresh current state (null
-   * when the object is absent).
+   * One mutation of an object.
+   *
+   * @param guards the compares it needs (the object's mod revision, its chunks' create revisions, ...)
+   * @param writes its writes of object, history and trash keys
+   * @param delta what it changes in the live figures of the object's scope
+   * @param expectedRevision the object's mod revision the guards expect; 0 when they expect it absent
+   */
+  private record Mutation(List<Compare> guards, List<KvOp> writes, Figures delta, long expectedRevision) {}
+
+  /**
+   * Commits a mutation in one transaction together with {@code delta} added to a leased counter shard of the
+   * object's scope; the failure branch reads the current key and the shard. On success, the result is {@code body}
+   * at the transaction's revision. When the object is as expected but the shard had changed (another replica wrote
+   * it), the same mutation is committed again on the shard's fresh state, without running any caller's function
+   * again; otherwise {@code lost} decides, given the fresh current state (null when the object is absent).
    */
   private CompletableFuture<StoredObject> commit(
-      ObjectKey key, TxnRequest txn, byte[] body,
+      ObjectKey key, Mutation mutation, byte[] body,
       java.util.function.Function<KeyValue, CompletableFuture<StoredObject>> lost) {
-    return Futures.of(kv.txn(txn)).thenCompose(result -> {
-      if (result.succeeded()) {
-        long rv = result.revision();
-        return CompletableFuture.completedFuture(new StoredObject(key, ObjectJson.withResourceVersion(body, rv), rv));
+    return commit(key, mutation, body, lost, 1);
+  }
+
+  private CompletableFuture<StoredObject> commit(
+      ObjectKey key, Mutation mutation, byte[] body,
+      java.util.function.Function<KeyValue, CompletableFuture<StoredObject>> lost, int attempt) {
+    String currentKey = keys.current(key);
+    return counters.lease(keys.counterPrefix(key)).thenCompose(lease -> {
+      TxnRequest txn;
+      KvOp.Put mark = pendingMark.get();
+      try {
+        List<Compare> compares = new ArrayList<>(mutation.guards());
+        compares.add(lease.guard());
+        List<KvOp> writes = new ArrayList<>(mutation.writes());
+        writes.add(lease.write(mutation.delta()));
+        if (mark != null) {
+          writes.add(mark);
+        }
+        txn = new TxnRequest(compares, writes, List.of(KvOp.get(currentKey), KvOp.get(lease.key())));
+      } catch (RuntimeException e) {
+        lease.unknown();
+        throw e;
       }
-      return lost.apply(result.range(0).first());
+      return Futures.of(kv.txn(txn)).handle((result, error) -> {
+        if (error != null) {
+          lease.unknown();
+          return Futures.<StoredObject>failed(error);
+        }
+        if (result.succeeded()) {
+          long rv = result.revision();
+          lease.committed(rv);
+          if (mark != null) {
+            pendingMark.compareAndSet(mark, null);
+          }
+          return CompletableFuture.completedFuture(
+              new StoredObject(key, ObjectJson.withResourceVersion(body, rv), rv));
+        }
+        KeyValue fresh = result.range(0).first();
+        boolean shardMoved = lease.failed(result.range(1).first());
+        if (shardMoved && (fresh == null ? 0 : fresh.modRevision()) == mutation.expectedRevision()) {
+          checkAttempts(key, attempt);
+          return commit(key, mutation, body, lost, attempt + 1);
+        }
+        return lost.apply(fresh);
+      }).thenCompose(stage -> stage);
     });
   }
 
   /** {@link #commit}, retrying a lost race with the fresh state (bounded by {@code maxUpdateAttempts}). */
   private CompletableFuture<StoredObject> commitOrRetry(
-      ObjectKey key, TxnRequest txn, byte[] body, int attempt,
+      ObjectKey key, Mutation mutation, byte[] body, int attempt,
       java.util.function.Function<KeyValue, CompletableFuture<StoredObject>> retry) {
-    return commit(key, txn, body, fresh -> {
+    return commit(key, mutation, body, fresh -> {
       checkAttempts(key, attempt);
       return retry.apply(fresh);
     });
@@ -224,17 +303,17 @@ final class KvResourceStore implements ResourceStore {
       }
       return chunks.prepare(next).thenCompose(prepared -> {
         String currentKey = keys.current(key);
-        List<Compare> compares = new ArrayList<>();
-        compares.add(Compare.modRevisionIs(currentKey, rv));
-        compares.addAll(prepared.guards());
-        TxnRequest txn = new TxnRequest(
-            compares,
+        List<Compare> guards = new ArrayList<>();
+        guards.add(Compare.modRevisionIs(currentKey, rv));
+        guards.addAll(prepared.guards());
+        Mutation mutation = new Mutation(
+            guards,
             List.of(
                 KvOp.put(currentKey, newVersion(Action.UPDATED, actor, prepared.body()).encode()),
-                KvOp.put(keys.history(key, rv), envelope.endedBy(ending(Action.UPDATED, actor)).encode()),
-                KvOp.put(keys.stats(key), EMPTY)),
-            List.of(KvOp.get(currentKey)));
-        return commitOrRetry(key, txn, next, attempt,
+                KvOp.put(keys.history(key, rv), envelope.endedBy(ending(Action.UPDATED, actor)).encode())),
+            new Figures(0, (long) next.length - currentBody.length),
+            rv);
+        return commitOrRetry(key, mutation, next, attempt,
             fresh -> updateAttempt(key, fresh, preconditions, update, actor, attempt + 1));
       });
     });
@@ -301,15 +380,15 @@ final class KvResourceStore implements ResourceStore {
       }
       String currentKey = keys.current(key);
       Envelope ended = envelope.endedBy(ending(Action.DELETED, actor));
-      TxnRequest txn = new TxnRequest(
+      Mutation mutation = new Mutation(
           List.of(Compare.modRevisionIs(currentKey, rv)),
           List.of(
               KvOp.delete(currentKey),
               KvOp.put(keys.history(key, rv), ended.encode()),
-              KvOp.put(keys.trash(key), ended.withRevision(rv).encode()),
-              KvOp.put(keys.stats(key), EMPTY)),
-          List.of(KvOp.get(currentKey)));
-      return commitOrRetry(key, txn, currentBody, attempt,
+              KvOp.put(keys.trash(key), ended.withRevision(rv).encode())),
+          Figures.object(currentBody.length).negated(),
+          rv);
+      return commitOrRetry(key, mutation, currentBody, attempt,
           fresh -> deleteAttempt(key, fresh, preconditions, check, actor, attempt + 1));
     });
   }
@@ -541,24 +620,27 @@ final class KvResourceStore implements ResourceStore {
             }
             byte[] body = normalized(key, Futures.callerFunction(() -> prepare.apply(from.object(), now)));
             return chunks.prepare(body).thenCompose(prepared -> {
-              List<Compare> compares = new ArrayList<>(prepared.guards());
-              List<KvOp> success = new ArrayList<>();
-              success.add(KvOp.put(currentKey, newVersion(Action.RESTORED, actor, prepared.body()).encode()));
+              List<Compare> guards = new ArrayList<>(prepared.guards());
+              List<KvOp> writes = new ArrayList<>();
+              writes.add(KvOp.put(currentKey, newVersion(Action.RESTORED, actor, prepared.body()).encode()));
+              Figures delta;
               if (current == null) {
-                compares.add(Compare.absent(currentKey));
+                guards.add(Compare.absent(currentKey));
                 if (from.trash() != null) {
-                  compares.add(Compare.modRevisionIs(trashKey, from.trash().modRevision()));
+                  guards.add(Compare.modRevisionIs(trashKey, from.trash().modRevision()));
                 }
-                success.add(KvOp.delete(trashKey));
+                writes.add(KvOp.delete(trashKey));
+                delta = Figures.object(body.length);
               } else {
-                compares.add(Compare.modRevisionIs(currentKey, current.modRevision()));
+                guards.add(Compare.modRevisionIs(currentKey, current.modRevision()));
                 Envelope previous = Envelope.decode(current.key(), current.value());
-                success.add(KvOp.put(keys.history(key, current.modRevision()),
+                writes.add(KvOp.put(keys.history(key, current.modRevision()),
                     previous.endedBy(ending(Action.RESTORED, actor)).encode()));
+                delta = new Figures(0, body.length - previous.body().size());
               }
-              success.add(KvOp.put(keys.stats(key), EMPTY));
-              TxnRequest txn = new TxnRequest(compares, success, List.of(KvOp.get(currentKey)));
-              return commit(key, txn, body, found -> {
+              Mutation mutation =
+                  new Mutation(guards, writes, delta, current == null ? 0 : current.modRevision());
+              return commit(key, mutation, body, found -> {
                 if (current == null && found != null) {
                   throw StorageException.alreadyExists(key, found.modRevision());
                 }
@@ -594,40 +676,7 @@ final class KvResourceStore implements ResourceStore {
 
   @Override
   public CompletionStage<List<ResourceStats>> stats(ResourceType type, String namespace) {
-    return Futures.translated(Futures.call(() -> {
-      RangeRequest markers;
-      if (type == null) {
-        markers = RangeRequest.prefix(keys.statsRoot()).withKeysOnly();
-      } else if (namespace != null || !type.namespaced()) {
-        markers = RangeRequest.key(keys.stats(type.key(namespace, "x"))).withKeysOnly();
-      } else {
-        markers = RangeRequest.prefix(keys.statsPrefix(type)).withKeysOnly();
-      }
-      return Futures.of(kv.range(markers)).thenCompose(found -> countAll(found, type, namespace));
-    }));
-  }
-
-  private CompletableFuture<List<ResourceStats>> countAll(RangeResult markers, ResourceType only, String namespace) {
-    long revision = markers.headerRevision();
-    List<CompletableFuture<ResourceStats>> counts = new ArrayList<>();
-    for (KeyValue marker : markers.kvs()) {
-      String[] parts = marker.key().substring(keys.statsRoot().length()).split("/");
-      if (parts.length != 3) {
-        continue;
-      }
-      boolean namespaced = !parts[2].equals(KeyLayout.CLUSTER_SEGMENT);
-      String group = parts[0].equals(KeyLayout.CORE_GROUP_SEGMENT) ? "" : parts[0];
-      ResourceType type = only != null ? only : new ResourceType(group, parts[1], namespaced);
-      String ns = namespaced ? parts[2] : "";
-      if (namespace != null && (!namespaced || !namespace.equals(ns))) {
-        continue;
-      }
-      RangeRequest count = RangeRequest.prefix(keys.currentPrefix(type, namespaced ? ns : null))
-          .withCountOnly().atRevision(revision);
-      counts.add(Futures.of(kv.range(count))
-          .thenApply(r -> new ResourceStats(type, ns, r.count(), marker.modRevision())));
-    }
-    return Futures.all(counts);
+    return Futures.translated(Futures.call(() -> liveStats.stats(type, namespace)));
   }
 
   @Override
@@ -645,6 +694,14 @@ final class KvResourceStore implements ResourceStore {
       }
       scheduler.shutdownNow();
       dispatch.shutdown();
+      try {
+        // The backfill stops before its next scope; every call of the current one is bounded by the backend.
+        backfill.get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.debug("backfill still running at close", e);
+      }
     }
   }
 

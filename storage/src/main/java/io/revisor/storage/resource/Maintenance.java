@@ -181,14 +181,16 @@ public final class Maintenance implements AutoCloseable {
     }
   }
 
-  /** Every resource type that ever had an object: each has a stats marker. */
+  /**
+   * Every resource type that ever had an object: each has counter shards (or, written before counters, a stats
+   * marker).
+   */
   private Set<ResourceType> knownTypes() {
     Set<ResourceType> types = new LinkedHashSet<>();
-    scan(KeyRange.prefix(keys.statsRoot()), true, 0, marker -> {
-      String[] parts = marker.key().substring(keys.statsRoot().length()).split("/");
-      if (parts.length == 3) {
-        String group = parts[0].equals(KeyLayout.CORE_GROUP_SEGMENT) ? "" : parts[0];
-        types.add(new ResourceType(group, parts[1], !parts[2].equals(KeyLayout.CLUSTER_SEGMENT)));
+    scan(KeyRange.prefix(keys.statsRoot()), true, 0, stats -> {
+      KeyLayout.StatsKey key = keys.parseStats(stats.key());
+      if (key != null) {
+        types.add(key.type());
       }
     });
     return types;

@@ -1,11 +1,14 @@
 package io.revisor.storage.resource;
 
 /**
- * Live objects of one resource type in one namespace.
+ * The live objects of one resource type in one namespace, exact at one revision: what quotas are checked against.
  *
  * @param type the resource type
  * @param namespace the namespace; empty for cluster-scoped types
  * @param count how many objects exist
- * @param latestResourceVersion the revision of the latest change (create, update or delete) in this namespace
+ * @param bytes the total size of their JSON as stored: compact, without {@code metadata.resourceVersion}; a large
+ *     object stored in chunks counts its whole size
+ * @param latestResourceVersion the revision of the latest change (create, update, delete or restore) in this
+ *     namespace
  */
-public record ResourceStats(ResourceType type, String namespace, long count, long latestResourceVersion) {}
+public record ResourceStats(ResourceType type, String namespace, long count, long bytes, long latestResourceVersion) {}

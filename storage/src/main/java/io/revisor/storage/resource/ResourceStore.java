@@ -8,8 +8,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Resource versions are the backend's revisions: global, gapless and in commit order. Objects are stored without
  * {@code metadata.resourceVersion}; every object returned has it filled in. Every mutation is exactly one
- * compare-and-swap transaction on the object's current key that also writes its history and trash entries, so a
- * reader never sees half a change. Setting {@code uid} and {@code creationTimestamp} is the caller's job.
+ * compare-and-swap transaction on the object's current key that also writes its history and trash entries and its
+ * namespace's live-object counters, so a reader never sees half a change. Setting {@code uid} and
+ * {@code creationTimestamp} is the caller's job.
  *
  * <p>Thread-safe. Methods return at once; stages complete on backend threads. Every failure is a
  * {@link StorageException} (possibly wrapped in a {@link java.util.concurrent.CompletionException}); use
@@ -18,7 +19,9 @@ import java.util.concurrent.CompletionStage;
 public interface ResourceStore extends AutoCloseable {
   /**
    * A store on {@code kv}. It does not own {@code kv}: closing the store leaves it open. Background maintenance
-   * (compaction, retention, chunk collection) is separate: see {@link Maintenance}.
+   * (compaction, retention, chunk collection) is separate: see {@link Maintenance}. Returns at once; in the
+   * background, the store counts the objects of namespaces written before live-object counters existed, once per
+   * installation (see {@link #stats}).
    */
   static ResourceStore open(io.revisor.storage.kv.KvStore kv, ResourceStoreOptions options) {
     return new KvResourceStore(kv, options);
@@ -111,17 +114,29 @@ public interface ResourceStore extends AutoCloseable {
       ObjectKey key, long fromRevision, Preconditions expected, RestoreFunction prepare, Actor actor);
 
   /**
-   * Live object counts and the latest change per namespace, exact and without scanning history.
+   * Live objects per resource type and namespace: how many, their total bytes, and the latest change. The answer is
+   * exact at one revision, for every namespace in it (a concurrent mutation is either fully in it or not at all).
+   * Every mutation updates counters in its own transaction, so this reads a few keys per namespace, never the objects
+   * nor their history; only a namespace last changed by a store without counters is counted from its objects (once,
+   * after an upgrade). Writes that fail, that change nothing, and maintenance (compaction, retention, chunk
+   * collection) leave the figures unchanged. Cheap enough to be called before every create.
    *
    * @param type one resource type, or null for all types that ever had an object
-   * @param namespace one namespace, or null for all
+   * @param namespace one namespace, or null for all; cluster-scoped types have none, so a namespace excludes them
+   * @return one entry per namespace (of {@code type}) that ever had an object, count 0 once all are deleted; no
+   *     particular order
+   * @throws StorageException UNAVAILABLE, TIMEOUT; INTERNAL for an undecodable counter
    */
   CompletionStage<List<ResourceStats>> stats(ResourceType type, String namespace);
 
   /** The store's current revision. */
   CompletionStage<Long> currentRevision();
 
-  /** Stops background work and ends open watches; does not close the {@link io.revisor.storage.kv.KvStore}. */
+  /**
+   * Stops background work and ends open watches; does not close the {@link io.revisor.storage.kv.KvStore}. Waits
+   * for the step of the counters' backfill in progress, if any (bounded), so that no write of the store lands after
+   * it returns.
+   */
   @Override
   void close();
 }

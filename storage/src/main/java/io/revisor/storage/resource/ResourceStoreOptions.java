@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param listBatchSize keys read per backend request when listing
  * @param maxUpdateAttempts compare-and-swap attempts of one guaranteed update before it gives up with CONFLICT
  * @param watchQueueLimit events a watcher may fall behind before it is ended with TOO_SLOW
+ * @param counterShards the most counter shards this store writes per resource type and namespace: as many
+ *     mutations of one namespace can commit at once without contending for a shard (default 64). Shards are created
+ *     as concurrency needs them; stats read every shard present, whatever this setting was when it was written
  */
 public record ResourceStoreOptions(
     String keyPrefix,
@@ -25,13 +28,14 @@ public record ResourceStoreOptions(
     long maxObjectBytes,
     int listBatchSize,
     int maxUpdateAttempts,
-    int watchQueueLimit) {
+    int watchQueueLimit,
+    int counterShards) {
   public ResourceStoreOptions {
     Objects.requireNonNull(keyPrefix, "keyPrefix");
     Objects.requireNonNull(clock, "clock");
     if (inlineLimit <= 0 || chunkSize <= 0 || maxObjectBytes <= 0 || listBatchSize <= 0 || maxUpdateAttempts <= 0
-        || watchQueueLimit <= 0) {
-      throw new IllegalArgumentException("sizes and limits must be positive");
+        || watchQueueLimit <= 0 || counterShards <= 0 || counterShards > 1000) {
+      throw new IllegalArgumentException("sizes and limits must be positive (and counterShards at most 1000)");
     }
   }
 
@@ -53,6 +57,7 @@ public record ResourceStoreOptions(
     private int listBatchSize = 250;
     private int maxUpdateAttempts = 100;
     private int watchQueueLimit = 10_000;
+    private int counterShards = 64;
 
     public Builder keyPrefix(String keyPrefix) {
       this.keyPrefix = keyPrefix;
@@ -94,10 +99,15 @@ public record ResourceStoreOptions(
       return this;
     }
 
+    public Builder counterShards(int counterShards) {
+      this.counterShards = counterShards;
+      return this;
+    }
+
     public ResourceStoreOptions build() {
       return new ResourceStoreOptions(
           keyPrefix, clock, inlineLimit, chunkSize, maxObjectBytes, listBatchSize, maxUpdateAttempts,
-          watchQueueLimit);
+          watchQueueLimit, counterShards);
     }
   }
 }

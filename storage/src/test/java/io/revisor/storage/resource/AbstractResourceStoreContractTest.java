@@ -9,7 +9,16 @@ import static org.junit.jupiter.api.Named.named;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.storage.kv.KeyRange;
+import io.revisor.storage.kv.KvOp;
 import io.revisor.storage.kv.KvStore;
+import io.revisor.storage.kv.KvWatch;
+import io.revisor.storage.kv.KvWatchListener;
+import io.revisor.storage.kv.RangeRequest;
+import io.revisor.storage.kv.RangeResult;
+import io.revisor.storage.kv.TxnRequest;
+import io.revisor.storage.kv.TxnResult;
+import io.revisor.storage.kv.WatchRequest;
 import io.revisor.storage.resource.WatchEvent.Type;
 import io.revisor.storage.selection.FieldSelector;
 import io.revisor.storage.selection.ObjectAttributes;
@@ -29,6 +38,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -1922,62 +1932,617 @@ public abstract class AbstractResourceStoreContractTest {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------------------------
+  // stats helpers
+
+  /** What stats say about one scope, without the latest change: type, namespace, count and bytes. */
+  protected record Scoped(ResourceType type, String namespace, long count, long bytes) {}
+
+  protected static Scoped scoped(ResourceStats s) {
+    return new Scoped(s.type(), s.namespace(), s.count(), s.bytes());
+  }
+
+  /** The bytes stats count for an object: its JSON as stored, that is without {@code metadata.resourceVersion}. */
+  protected static long size(StoredObject o) {
+    return bytes(content(o)).length;
+  }
+
+  /** What stats must say about one scope, from a listing of its objects. */
+  protected Scoped listed(ResourceType type, String namespace) {
+    String ns = type.namespaced() ? namespace : null;
+    List<StoredObject> items = list(type, ns == null ? ListOptions.all() : ListOptions.inNamespace(ns)).items();
+    return new Scoped(type, ns == null ? "" : ns, items.size(), items.stream().mapToLong(o -> size(o)).sum());
+  }
+
+  /** The one stats entry of a scope, as {@code on} answers it. */
+  protected static ResourceStats statsOf(ResourceStore on, ResourceType type, String namespace) {
+    List<ResourceStats> all = await(on.stats(type, type.namespaced() ? namespace : null));
+    assertThat(all).as("stats of %s in %s", type, namespace).hasSize(1);
+    return all.get(0);
+  }
+
+  /** Stats of the scope agree with a listing of its objects. */
+  protected void assertExact(ResourceStore on, ResourceType type, String namespace) {
+    assertThat(scoped(statsOf(on, type, namespace))).isEqualTo(listed(type, namespace));
+  }
+
+  protected static ResourceStats stat(ResourceType type, String namespace, long count, long bytes, long latest) {
+    return new ResourceStats(type, namespace, count, bytes, latest);
+  }
+
   @Nested
   class Stats {
-    private ResourceStats stat(ResourceType type, String namespace, long count, long latest) {
-      return new ResourceStats(type, namespace, count, latest);
-    }
-
     @Test
-    void countsAndLatestChangePerNamespace() {
-      create(dash("ns1", "a"));
-      create(dash("ns1", "b"));
-      StoredObject ns1Last = setSpec(dash("ns1", "a"), "n", 1);
-      create(dash("ns2", "a"));
+    void countsBytesAndLatestChangePerNamespace() {
+      StoredObject a = create(dash("ns1", "a"));
+      StoredObject b = create(dash("ns1", "b"), Map.of(), Map.of("text", randomText(100, 1)));
+      StoredObject ns1Last = setSpec(a.key(), "n", 1);
+      StoredObject c = create(dash("ns2", "a"));
       create(dash("ns2", "b"));
       StoredObject ns2Last = delete(dash("ns2", "b"));
       StoredObject folder = create(FOLDERS.key("ns1", "f"));
       StoredObject org = create(ORGANIZATIONS.key(null, "acme"));
 
-      assertThat(await(store.stats(DASHBOARDS, "ns1")))
-          .containsExactly(stat(DASHBOARDS, "ns1", 2, ns1Last.resourceVersion()));
-      assertThat(await(store.stats(DASHBOARDS, "ns2")))
-          .containsExactly(stat(DASHBOARDS, "ns2", 1, ns2Last.resourceVersion()));
-      assertThat(await(store.stats(DASHBOARDS, null))).containsExactlyInAnyOrder(
-          stat(DASHBOARDS, "ns1", 2, ns1Last.resourceVersion()),
-          stat(DASHBOARDS, "ns2", 1, ns2Last.resourceVersion()));
-      assertThat(await(store.stats(ORGANIZATIONS, null)))
-          .containsExactly(stat(ORGANIZATIONS, "", 1, org.resourceVersion()));
-      assertThat(await(store.stats(null, null))).containsExactlyInAnyOrder(
-          stat(DASHBOARDS, "ns1", 2, ns1Last.resourceVersion()),
-          stat(DASHBOARDS, "ns2", 1, ns2Last.resourceVersion()),
-          stat(FOLDERS, "ns1", 1, folder.resourceVersion()),
-          stat(ORGANIZATIONS, "", 1, org.resourceVersion()));
-      assertThat(await(store.stats(null, "ns1"))).containsExactlyInAnyOrder(
-          stat(DASHBOARDS, "ns1", 2, ns1Last.resourceVersion()),
-          stat(FOLDERS, "ns1", 1, folder.resourceVersion()));
-      assertThat(await(store.stats(FOLDERS, "ns2"))).allSatisfy(s -> assertThat(s.count()).isZero());
+      ResourceStats ns1 = stat(DASHBOARDS, "ns1", 2, size(ns1Last) + size(b), ns1Last.resourceVersion());
+      ResourceStats ns2 = stat(DASHBOARDS, "ns2", 1, size(c), ns2Last.resourceVersion());
+      ResourceStats folders = stat(FOLDERS, "ns1", 1, size(folder), folder.resourceVersion());
+      ResourceStats orgs = stat(ORGANIZATIONS, "", 1, size(org), org.resourceVersion());
+      assertThat(await(store.stats(DASHBOARDS, "ns1"))).containsExactly(ns1);
+      assertThat(await(store.stats(DASHBOARDS, "ns2"))).containsExactly(ns2);
+      assertThat(await(store.stats(DASHBOARDS, null))).containsExactlyInAnyOrder(ns1, ns2);
+      assertThat(await(store.stats(ORGANIZATIONS, null))).containsExactly(orgs);
+      assertThat(await(store.stats(null, null))).containsExactlyInAnyOrder(ns1, ns2, folders, orgs);
+      assertThat(await(store.stats(null, "ns1"))).containsExactlyInAnyOrder(ns1, folders);
+      assertThat(await(store.stats(FOLDERS, "ns2"))).isEmpty();
+      assertThat(await(store.stats(ORGANIZATIONS, "ns1"))).as("a namespace excludes cluster-scoped types").isEmpty();
     }
 
     @Test
-    void followsEveryKindOfChange() {
+    void followEveryKindOfChange() {
       ObjectKey a = dash("ns1", "a");
       StoredObject created = create(a);
-      assertThat(await(store.stats(DASHBOARDS, "ns1"))).containsExactly(stat(DASHBOARDS, "ns1", 1, created.resourceVersion()));
-      StoredObject updated = setSpec(a, "n", 1);
-      assertThat(await(store.stats(DASHBOARDS, "ns1"))).containsExactly(stat(DASHBOARDS, "ns1", 1, updated.resourceVersion()));
+      assertThat(size(created)).as("the JSON as stored: without the resourceVersion spliced in on reads")
+          .isEqualTo(created.json().length - ("\"resourceVersion\":\"" + created.resourceVersion() + "\",").length());
+      assertThat(statsOf(store, DASHBOARDS, "ns1"))
+          .isEqualTo(stat(DASHBOARDS, "ns1", 1, size(created), created.resourceVersion()));
+
+      StoredObject grown = setSpec(a, "text", randomText(500, 1));
+      assertThat(size(grown)).isGreaterThan(size(created));
+      assertThat(statsOf(store, DASHBOARDS, "ns1"))
+          .isEqualTo(stat(DASHBOARDS, "ns1", 1, size(grown), grown.resourceVersion()));
+
+      StoredObject shrunk = modify(a, node -> {
+        ((ObjectNode) node.get("spec")).remove("text");
+        return node;
+      });
+      assertThat(size(shrunk)).isLessThan(size(grown));
+      assertThat(statsOf(store, DASHBOARDS, "ns1"))
+          .isEqualTo(stat(DASHBOARDS, "ns1", 1, size(shrunk), shrunk.resourceVersion()));
+
       StoredObject noop = await(store.update(a, Preconditions.NONE, StoredObject::json, BOB));
-      assertThat(noop.resourceVersion()).isEqualTo(updated.resourceVersion());
-      assertThat(await(store.stats(DASHBOARDS, "ns1"))).containsExactly(stat(DASHBOARDS, "ns1", 1, updated.resourceVersion()));
-      StoredObject b = create(dash("ns1", "b"));
-      assertThat(await(store.stats(DASHBOARDS, "ns1"))).containsExactly(stat(DASHBOARDS, "ns1", 2, b.resourceVersion()));
+      assertThat(noop.resourceVersion()).isEqualTo(shrunk.resourceVersion());
+      assertThat(statsOf(store, DASHBOARDS, "ns1"))
+          .isEqualTo(stat(DASHBOARDS, "ns1", 1, size(shrunk), shrunk.resourceVersion()));
+
+      StoredObject b = create(dash("ns1", "b"), Map.of(), Map.of("text", randomText(70, 2)));
+      assertThat(statsOf(store, DASHBOARDS, "ns1"))
+          .isEqualTo(stat(DASHBOARDS, "ns1", 2, size(shrunk) + size(b), b.resourceVersion()));
+
       StoredObject gone = delete(a);
-      assertThat(await(store.stats(DASHBOARDS, "ns1"))).containsExactly(stat(DASHBOARDS, "ns1", 1, gone.resourceVersion()));
+      assertThat(statsOf(store, DASHBOARDS, "ns1"))
+          .isEqualTo(stat(DASHBOARDS, "ns1", 1, size(b), gone.resourceVersion()));
+
       StoredObject restored = await(store.restore(a, 0, Preconditions.NONE, RestoreFunction.IDENTITY, ALICE));
-      assertThat(await(store.stats(DASHBOARDS, "ns1"))).containsExactly(stat(DASHBOARDS, "ns1", 2, restored.resourceVersion()));
+      assertThat(size(restored)).isEqualTo(size(shrunk));
+      assertThat(statsOf(store, DASHBOARDS, "ns1"))
+          .isEqualTo(stat(DASHBOARDS, "ns1", 2, size(b) + size(restored), restored.resourceVersion()));
+
+      delete(a);
+      StoredObject recreated = create(a, Map.of(), Map.of("text", randomText(40, 3)));
+      assertThat(statsOf(store, DASHBOARDS, "ns1"))
+          .isEqualTo(stat(DASHBOARDS, "ns1", 2, size(b) + size(recreated), recreated.resourceVersion()));
+
+      StoredObject rolledBack = await(store.restore(a, grown.resourceVersion(), Preconditions.NONE,
+          RestoreFunction.IDENTITY, BOB));
+      assertThat(size(rolledBack)).isEqualTo(size(grown));
+      assertThat(statsOf(store, DASHBOARDS, "ns1"))
+          .isEqualTo(stat(DASHBOARDS, "ns1", 2, size(b) + size(rolledBack), rolledBack.resourceVersion()));
+
       create(dash("ns1-x", "z"));
-      assertThat(await(store.stats(DASHBOARDS, "ns1"))).containsExactly(stat(DASHBOARDS, "ns1", 2, restored.resourceVersion()));
+      assertThat(statsOf(store, DASHBOARDS, "ns1"))
+          .isEqualTo(stat(DASHBOARDS, "ns1", 2, size(b) + size(rolledBack), rolledBack.resourceVersion()));
+      assertExact(store, DASHBOARDS, "ns1");
     }
+
+    @Test
+    void largeObjectsInChunksCountTheirWholeSize() {
+      ResourceStore chunked = openStore(options().inlineLimit(4096).chunkSize(4096).build());
+      ObjectKey key = dash("ns1", "big");
+      StoredObject big = await(chunked.create(key, bytes(object(key, Map.of(), Map.of("data", randomText(20_000, 1)))),
+          ALICE));
+      long storedValue = await(kv.get(keyPrefix + "/registry/demo.revisor.io/dashboards/ns1/big")).value().length;
+      assertThat(storedValue).as("the object key holds chunk references only").isLessThan(4096);
+      StoredObject small = await(chunked.create(dash("ns1", "small"), bytes(object(dash("ns1", "small"), Map.of(),
+          Map.of())), ALICE));
+      assertThat(statsOf(chunked, DASHBOARDS, "ns1"))
+          .isEqualTo(stat(DASHBOARDS, "ns1", 2, size(big) + size(small), small.resourceVersion()));
+
+      List<StoredObject> versions = new ArrayList<>();
+      for (int length : new int[] {50_000, 10, 30_000}) {
+        StoredObject v = await(chunked.update(key, Preconditions.NONE,
+            c -> bytes(json(c).set("spec", MAPPER.valueToTree(Map.of("data", randomText(length, length))))),
+            BOB));
+        versions.add(v);
+        assertThat(scoped(statsOf(chunked, DASHBOARDS, "ns1")))
+            .isEqualTo(new Scoped(DASHBOARDS, "ns1", 2, size(v) + size(small)));
+      }
+      await(chunked.delete(key, Preconditions.NONE, null, BOB));
+      assertThat(scoped(statsOf(chunked, DASHBOARDS, "ns1"))).isEqualTo(new Scoped(DASHBOARDS, "ns1", 1, size(small)));
+      StoredObject restored = await(chunked.restore(key, 0, Preconditions.NONE, RestoreFunction.IDENTITY, ALICE));
+      assertThat(size(restored)).isEqualTo(size(versions.get(2)));
+      assertThat(statsOf(store, DASHBOARDS, "ns1"))
+          .isEqualTo(stat(DASHBOARDS, "ns1", 2, size(restored) + size(small), restored.resourceVersion()));
+      assertExact(store, DASHBOARDS, "ns1");
+    }
+
+    /** The store has no dry-run mode (the API layer answers dryRun without calling it): these are its non-writes. */
+    @Test
+    void writesThatFailOrChangeNothingLeaveTheFiguresAlone() {
+      ObjectKey a = dash("ns1", "a");
+      StoredObject v1 = create(a, Map.of(), Map.of("n", 1));
+      StoredObject v2 = setSpec(a, "n", 2);
+      ObjectKey b = dash("ns1", "b");
+      create(b);
+      delete(b);
+      create(ORGANIZATIONS.key(null, "acme"));
+      List<ResourceStats> before = await(store.stats(null, null));
+      long revision = rev();
+      ResourceStore limited = openStore(options().maxObjectBytes(400).build());
+
+      assertCode(store.create(a, bytes(object(a, Map.of(), Map.of())), ALICE), StorageErrorCode.ALREADY_EXISTS);
+      ObjectKey huge = dash("ns1", "huge");
+      assertCode(limited.create(huge, bytes(object(huge, Map.of(), Map.of("data", randomText(1000, 1)))), ALICE),
+          StorageErrorCode.TOO_LARGE);
+      assertCode(limited.update(a, Preconditions.NONE, c -> bytes(json(c).put("data", randomText(1000, 2))), BOB),
+          StorageErrorCode.TOO_LARGE);
+      assertCode(store.update(a, Preconditions.resourceVersion(v1.resourceVersion()), StoredObject::json, BOB),
+          StorageErrorCode.CONFLICT);
+      assertThat(rawFailure(store.update(a, Preconditions.NONE, c -> {
+        throw new Boom("denied by admission");
+      }, BOB))).isInstanceOf(Boom.class);
+      assertThat(await(store.update(a, Preconditions.NONE, StoredObject::json, BOB)).resourceVersion())
+          .isEqualTo(v2.resourceVersion());
+      assertCode(store.update(dash("ns1", "missing"), Preconditions.NONE, StoredObject::json, BOB),
+          StorageErrorCode.NOT_FOUND);
+      assertCode(store.delete(a, Preconditions.resourceVersion(v1.resourceVersion()), null, BOB),
+          StorageErrorCode.CONFLICT);
+      assertThat(rawFailure(store.delete(a, Preconditions.NONE, o -> {
+        throw new Boom("finalizers pending");
+      }, BOB))).isInstanceOf(Boom.class);
+      assertCode(store.delete(dash("ns1", "missing"), Preconditions.NONE, null, BOB), StorageErrorCode.NOT_FOUND);
+      assertCode(store.restore(a, 0, Preconditions.NONE, RestoreFunction.IDENTITY, ALICE),
+          StorageErrorCode.ALREADY_EXISTS);
+      assertCode(store.restore(a, v1.resourceVersion(), Preconditions.resourceVersion(v1.resourceVersion()),
+          RestoreFunction.IDENTITY, BOB), StorageErrorCode.CONFLICT);
+      assertThat(rawFailure(store.restore(b, 0, Preconditions.NONE, (source, current) -> {
+        throw new Boom("not allowed");
+      }, ALICE))).isInstanceOf(Boom.class);
+      assertCode(store.restore(dash("ns1", "never"), 0, Preconditions.NONE, RestoreFunction.IDENTITY, ALICE),
+          StorageErrorCode.NOT_FOUND);
+
+      assertThat(rev()).isEqualTo(revision);
+      assertThat(await(store.stats(null, null))).containsExactlyInAnyOrderElementsOf(before);
+    }
+
+    @Test
+    void namespacesAndTypesAreKeptApart() {
+      create(dash("ns1", "a"), Map.of(), Map.of("text", randomText(10, 1)));
+      create(dash("ns1-x", "a"), Map.of(), Map.of("text", randomText(100, 2)));
+      create(dash("ns10", "a"), Map.of(), Map.of("text", randomText(1000, 3)));
+      create(dash("ns10", "b"));
+      create(FOLDERS.key("ns1", "a"), Map.of(), Map.of("text", randomText(300, 4)));
+      create(ORGANIZATIONS.key(null, "acme"), Map.of(), Map.of("text", randomText(30, 5)));
+      delete(dash("ns10", "b"));
+
+      Scoped ns1 = listed(DASHBOARDS, "ns1");
+      Scoped ns1x = listed(DASHBOARDS, "ns1-x");
+      Scoped ns10 = listed(DASHBOARDS, "ns10");
+      Scoped folders = listed(FOLDERS, "ns1");
+      Scoped orgs = listed(ORGANIZATIONS, null);
+      assertThat(List.of(ns1, ns1x, ns10, folders, orgs)).extracting(Scoped::bytes).doesNotHaveDuplicates();
+      assertThat(scoped(statsOf(store, DASHBOARDS, "ns1"))).isEqualTo(ns1);
+      assertThat(scoped(statsOf(store, DASHBOARDS, "ns1-x"))).isEqualTo(ns1x);
+      assertThat(scoped(statsOf(store, DASHBOARDS, "ns10"))).isEqualTo(ns10);
+      assertThat(scoped(statsOf(store, FOLDERS, "ns1"))).isEqualTo(folders);
+      assertThat(scoped(statsOf(store, ORGANIZATIONS, null))).isEqualTo(orgs);
+      assertThat(await(store.stats(DASHBOARDS, null))).extracting(s -> scoped(s))
+          .containsExactlyInAnyOrder(ns1, ns1x, ns10);
+      assertThat(await(store.stats(null, "ns1"))).extracting(s -> scoped(s)).containsExactlyInAnyOrder(ns1, folders);
+      assertThat(await(store.stats(null, null))).extracting(s -> scoped(s))
+          .containsExactlyInAnyOrder(ns1, ns1x, ns10, folders, orgs);
+    }
+
+    /**
+     * 8 writers x 50 writes in one namespace, half through a second store on the same backend (another replica):
+     * creates, growing and shrinking updates, deletes and restores of each writer's own objects, and increments of
+     * one shared object. Every object is checked, and the figures must equal the sum of what the writers wrote.
+     */
+    @Test
+    void concurrentWritersInOneNamespaceLoseNothing() throws Exception {
+      ResourceStore replica = openStore(options().build());
+      ObjectKey shared = dash("ns1", "shared");
+      create(shared, Map.of(), Map.of("n", 0));
+      int writers = 8;
+      int writes = 50;
+      ExecutorService pool = Executors.newFixedThreadPool(writers);
+      Map<ObjectKey, Long> live = new ConcurrentHashMap<>();
+      AtomicInteger increments = new AtomicInteger();
+      try {
+        List<Future<?>> futures = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+          int writer = w;
+          ResourceStore on = writer % 2 == 0 ? store : replica;
+          futures.add(pool.submit(() -> write(on, writer, writes, live, increments)));
+        }
+        for (Future<?> f : futures) {
+          f.get(2 * WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      StoredObject counter = get(shared);
+      assertThat(json(counter).path("spec").path("n").asInt()).as("no lost increment").isEqualTo(increments.get());
+      live.put(shared, size(counter));
+      long bytes = live.values().stream().mapToLong(Long::longValue).sum();
+      Scoped expected = new Scoped(DASHBOARDS, "ns1", live.size(), bytes);
+      assertThat(listed(DASHBOARDS, "ns1")).isEqualTo(expected);
+      assertThat(scoped(statsOf(store, DASHBOARDS, "ns1"))).isEqualTo(expected);
+      assertThat(statsOf(replica, DASHBOARDS, "ns1")).isEqualTo(statsOf(store, DASHBOARDS, "ns1"));
+      assertThat(statsOf(store, DASHBOARDS, "ns1").latestResourceVersion()).isEqualTo(rev());
+    }
+
+    /** One writer's part of {@link #concurrentWritersInOneNamespaceLoseNothing}; checks each of its writes. */
+    private void write(ResourceStore on, int writer, int writes, Map<ObjectKey, Long> live, AtomicInteger increments) {
+      Random random = new Random(writer);
+      List<ObjectKey> mine = new ArrayList<>();
+      List<ObjectKey> deleted = new ArrayList<>();
+      for (int i = 0; i < writes; i++) {
+        int dice = random.nextInt(100);
+        if (mine.isEmpty() || dice < 25) {
+          ObjectKey key = dash("ns1", "w" + writer + "-" + i);
+          StoredObject o = await(on.create(key, bytes(object(key, Map.of(), Map.of("text",
+              randomText(random.nextInt(2000), random.nextLong())))), ALICE));
+          mine.add(key);
+          live.put(key, size(o));
+        } else if (dice < 55) {
+          ObjectKey key = mine.get(random.nextInt(mine.size()));
+          String text = randomText(random.nextInt(2000), random.nextLong());
+          StoredObject o = await(on.update(key, Preconditions.NONE, c -> {
+            ObjectNode node = json(c);
+            ((ObjectNode) node.get("spec")).put("text", text);
+            return bytes(node);
+          }, BOB));
+          assertThat(json(o).path("spec").path("text").asText()).isEqualTo(text);
+          live.put(key, size(o));
+        } else if (dice < 70) {
+          ObjectKey key = mine.remove(random.nextInt(mine.size()));
+          await(on.delete(key, Preconditions.NONE, null, BOB));
+          deleted.add(key);
+          live.remove(key);
+        } else if (dice < 80 && !deleted.isEmpty()) {
+          ObjectKey key = deleted.remove(random.nextInt(deleted.size()));
+          StoredObject o = await(on.restore(key, 0, Preconditions.NONE, RestoreFunction.IDENTITY, ALICE));
+          mine.add(key);
+          live.put(key, size(o));
+        } else {
+          await(on.update(dash("ns1", "shared"), Preconditions.NONE, c -> {
+            ObjectNode node = json(c);
+            ((ObjectNode) node.get("spec")).put("n", node.path("spec").path("n").asInt() + 1);
+            return bytes(node);
+          }, BOB));
+          increments.incrementAndGet();
+        }
+      }
+    }
+
+    @Test
+    void anotherReplicaWritingTheNamespaceNeverMakesAFunctionRunTwice() {
+      ResourceStore replica = openStore(options().build());
+      ObjectKey a = dash("ns1", "a");
+      create(a);
+      List<String> calls = new CopyOnWriteArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        // The replica writes the namespace's counters between two writes of this store, so this store's next write
+        // may find a counter it knew changed: it commits again without calling the function again.
+        await(replica.create(dash("ns1", "r" + i), bytes(object(dash("ns1", "r" + i), Map.of(), Map.of())), ALICE));
+        int round = i;
+        await(store.update(a, Preconditions.NONE, c -> {
+          calls.add("update " + round);
+          return bytes(json(c).put("round", round));
+        }, BOB));
+      }
+      await(replica.create(dash("ns1", "x"), bytes(object(dash("ns1", "x"), Map.of(), Map.of())), ALICE));
+      await(store.delete(a, Preconditions.NONE, o -> calls.add("delete check"), BOB));
+      await(replica.create(dash("ns1", "y"), bytes(object(dash("ns1", "y"), Map.of(), Map.of())), ALICE));
+      await(store.restore(a, 0, Preconditions.NONE, (source, current) -> {
+        calls.add("restore");
+        return source.json();
+      }, ALICE));
+      assertThat(calls).containsExactly("update 0", "update 1", "update 2", "delete check", "restore");
+      assertExact(store, DASHBOARDS, "ns1");
+      assertThat(statsOf(replica, DASHBOARDS, "ns1")).isEqualTo(statsOf(store, DASHBOARDS, "ns1"));
+    }
+
+    @Test
+    void maintenanceLeavesTheFiguresAlone() {
+      MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+      ResourceStore timed = openStore(options().clock(clock).inlineLimit(4096).chunkSize(4096).build());
+      ObjectKey big = dash("ns1", "big");
+      await(timed.create(big, bytes(object(big, Map.of(), Map.of("data", randomText(10_000, 1)))), ALICE));
+      for (int i = 2; i <= 4; i++) {
+        String data = randomText(5_000 * i, i);
+        await(timed.update(big, Preconditions.NONE, c -> bytes(json(c).put("data", data)), BOB));
+      }
+      ObjectKey small = dash("ns1", "small");
+      await(timed.create(small, bytes(object(small, Map.of(), Map.of())), ALICE));
+      await(timed.update(small, Preconditions.NONE, c -> bytes(json(c).put("x", 1)), BOB));
+      ObjectKey gone = dash("ns2", "gone");
+      await(timed.create(gone, bytes(object(gone, Map.of(), Map.of("data", randomText(9_000, 9)))), ALICE));
+      await(timed.delete(gone, Preconditions.NONE, null, BOB));
+      List<ResourceStats> before = await(store.stats(null, null));
+
+      clock.set(Instant.parse("2026-01-03T00:00:00Z"));
+      Maintenance maintenance = Maintenance.manual(kv, MaintenanceOptions.defaults(keyPrefix).withClock(clock)
+          .withIntervals(Duration.ZERO, Duration.ZERO)
+          .withRetention(type -> new RetentionPolicy(1, Duration.ofHours(1), Duration.ofHours(1))));
+      Maintenance.PruneReport report = maintenance.pruneOnce();
+      assertThat(report.versionsDeleted()).isPositive();
+      assertThat(report.trashDeleted()).isEqualTo(1);
+      assertThat(report.chunksDeleted()).isPositive();
+      maintenance.compactOnce();
+      create(dash("ns3", "later"));
+      assertThat(maintenance.compactOnce()).isPositive();
+
+      assertThat(await(store.stats(DASHBOARDS, "ns1"))).containsExactlyElementsOf(
+          before.stream().filter(s -> s.namespace().equals("ns1")).toList());
+      assertThat(await(store.stats(DASHBOARDS, "ns2"))).containsExactlyElementsOf(
+          before.stream().filter(s -> s.namespace().equals("ns2")).toList());
+      assertExact(store, DASHBOARDS, "ns1");
+      assertExact(store, DASHBOARDS, "ns2");
+    }
+  }
+
+  /**
+   * Stores written before counters existed: their objects are counted once, at the first open with counters, and
+   * stats stay exact before that ends and when a store without counters keeps writing (a rolling upgrade).
+   */
+  @Nested
+  class Backfill {
+    private final List<ObjectKey> scopes = List.of(
+        dash("ns1", "x"), dash("ns2", "x"), FOLDERS.key("ns1", "x"), ORGANIZATIONS.key(null, "x"));
+
+    /**
+     * Updates {@code key} until the mark that this test's key space needs no backfill appears (the store adds it to
+     * its first write once its check at open is done).
+     *
+     * @return the resourceVersions written meanwhile
+     */
+    private Set<Long> updateUntilMarked(ObjectKey key) {
+      Set<Long> written = new HashSet<>();
+      AtomicInteger round = new AtomicInteger();
+      Awaitility.await().atMost(WAIT).until(() -> {
+        written.add(setSpec(key, "round", round.incrementAndGet()).resourceVersion());
+        return await(kv.get(backfillMark())) != null;
+      });
+      return written;
+    }
+
+    /** Objects of every shape in four scopes: chunked and inline, updated, deleted, restored. */
+    private void writeObjects() {
+      create(dash("ns1", "a"));
+      updateUntilMarked(dash("ns1", "a"));
+      ResourceStore chunked = openStore(options().inlineLimit(4096).chunkSize(4096).build());
+      ObjectKey big = dash("ns1", "big");
+      await(chunked.create(big, bytes(object(big, Map.of(), Map.of("data", randomText(20_000, 1)))), ALICE));
+      await(chunked.update(big, Preconditions.NONE, c -> bytes(json(c).put("data", randomText(30_000, 2))), BOB));
+      setSpec(dash("ns1", "a"), "text", randomText(300, 3));
+      create(dash("ns1", "b"));
+      delete(dash("ns1", "b"));
+      create(dash("ns1", "c"));
+      delete(dash("ns1", "c"));
+      await(store.restore(dash("ns1", "c"), 0, Preconditions.NONE, RestoreFunction.IDENTITY, ALICE));
+      create(dash("ns2", "a"), Map.of(), Map.of("text", randomText(50, 4)));
+      create(FOLDERS.key("ns1", "f"));
+      create(ORGANIZATIONS.key(null, "acme"));
+      create(ORGANIZATIONS.key(null, "initech"));
+    }
+
+    /**
+     * Leaves this test's keys as a store without counters would: no counter keys, no backfill mark, and the stats
+     * marker of each scope, touched last.
+     *
+     * @return the revision of the markers, the scopes' latest change
+     */
+    private long downgrade() {
+      String root = keyPrefix + "/stats/";
+      Set<String> markers = new TreeSet<>();
+      for (var key : await(kv.range(RangeRequest.prefix(root).withKeysOnly())).kvs()) {
+        String[] parts = key.key().substring(root.length()).split("/");
+        markers.add(root + parts[0] + "/" + parts[1] + "/" + parts[2]);
+      }
+      assertThat(markers).hasSize(scopes.size());
+      await(kv.txn(TxnRequest.when(List.of(), List.of(
+          new KvOp.Delete(KeyRange.prefix(root), false), KvOp.delete(backfillMark())))));
+      List<KvOp> touch = markers.stream().map(m -> (KvOp) KvOp.put(m, new byte[0])).toList();
+      return await(kv.txn(TxnRequest.when(List.of(), touch))).revision();
+    }
+
+    private String backfillMark() {
+      return keyPrefix + "/meta/stats-backfill";
+    }
+
+    private void awaitBackfill() {
+      Awaitility.await().atMost(WAIT).until(() -> {
+        var mark = await(kv.get(backfillMark()));
+        return mark != null && new String(mark.value(), UTF_8).startsWith(scopes.size() + " scopes at revision ");
+      });
+    }
+
+    private String marker(ObjectKey scope) {
+      String group = scope.type().group().isEmpty() ? "core" : scope.type().group();
+      return keyPrefix + "/stats/" + group + "/" + scope.type().resource() + "/"
+          + (scope.type().namespaced() ? scope.namespace() : "_cluster");
+    }
+
+    private void assertAllExact(ResourceStore on, long latest) {
+      for (ObjectKey scope : scopes) {
+        ResourceStats stats = statsOf(on, scope.type(), scope.namespace());
+        assertThat(scoped(stats)).isEqualTo(listed(scope.type(), scope.namespace()));
+        if (latest != 0) {
+          assertThat(stats.latestResourceVersion()).isEqualTo(latest);
+        }
+      }
+    }
+
+    @Test
+    void aKeySpaceWithNothingToBackfillIsMarkedByAWriteOfItsOwn() {
+      ObjectKey a = dash("ns1", "a");
+      Set<Long> written = new HashSet<>(Set.of(create(a).resourceVersion()));
+      written.addAll(updateUntilMarked(a));
+      var mark = await(kv.get(backfillMark()));
+      assertThat(new String(mark.value(), UTF_8)).startsWith("none needed at revision ");
+      assertThat(written).as("the mark is written in a mutation's transaction, never on its own")
+          .contains(mark.modRevision());
+      long before = rev();
+      ResourceStore later = openStore(options().build());
+      assertExact(later, DASHBOARDS, "ns1");
+      assertThat(rev()).isEqualTo(before);
+    }
+
+    @Test
+    void objectsWrittenWithoutCountersAreCountedOnceAtOpenInSmallTransactions() {
+      writeObjects();
+      long markers = downgrade();
+      RecordingKv recording = new RecordingKv(kv);
+      ResourceStore upgraded = ResourceStore.open(recording, options().build());
+      extraStores.add(upgraded);
+      awaitBackfill();
+
+      assertAllExact(upgraded, markers);
+      List<TxnRequest> writes = recording.txns.stream().filter(t -> TxnRequest.writes(t.success())).toList();
+      assertThat(writes).as("one base per scope, then the mark").hasSize(scopes.size() + 1);
+      assertThat(recording.txns).allSatisfy(t -> {
+        assertThat(t.compares()).hasSizeLessThanOrEqualTo(1);
+        assertThat(t.success().size() + t.failure().size()).isLessThanOrEqualTo(2);
+      });
+      for (ObjectKey scope : scopes) {
+        assertThat(await(kv.get(marker(scope) + "/base"))).as("base of %s", scope).isNotNull();
+      }
+
+      // Later changes count on top of the bases, through either store.
+      ObjectKey a = dash("ns1", "a");
+      await(upgraded.update(a, Preconditions.NONE, c -> bytes(json(c).put("more", randomText(99, 5))), BOB));
+      delete(dash("ns1", "c"));
+      create(dash("ns2", "new"));
+      await(upgraded.delete(ORGANIZATIONS.key(null, "acme"), Preconditions.NONE, null, BOB));
+      assertAllExact(upgraded, 0);
+      assertAllExact(store, 0);
+    }
+
+    @Test
+    void concurrentOpenersAgreeAndStatsAreExactBeforeTheBackfillEnds() {
+      writeObjects();
+      long markers = downgrade();
+      List<ResourceStore> openers = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        openers.add(openStore(options().build()));
+      }
+      for (ResourceStore opener : openers) {
+        assertAllExact(opener, markers);
+      }
+      // Which opener (or stats read) writes each base is a race; every scope ends with one for its marker.
+      Awaitility.await().atMost(WAIT).until(() -> scopes.stream().allMatch(scope -> {
+        var base = await(kv.get(marker(scope) + "/base"));
+        return base != null && new String(base.value(), UTF_8).endsWith(" " + markers);
+      }));
+      create(dash("ns1", "after"));
+      for (ResourceStore opener : openers) {
+        assertAllExact(opener, 0);
+      }
+    }
+
+    @Test
+    void aStoreWithoutCountersWritingAfterTheBackfillIsCountedWhenRead() {
+      writeObjects();
+      downgrade();
+      ResourceStore upgraded = openStore(options().build());
+      awaitBackfill();
+      assertAllExact(upgraded, 0);
+
+      // An old replica creates one object and deletes another, as it did: object keys and the stats marker only.
+      String ns1 = keyPrefix + "/registry/demo.revisor.io/dashboards/ns1/";
+      byte[] copied = await(kv.get(ns1 + "a")).value();
+      await(kv.txn(TxnRequest.when(List.of(), List.of(KvOp.put(ns1 + "old", copied),
+          KvOp.put(marker(dash("ns1", "x")), new byte[0])))));
+      long legacy = await(kv.txn(TxnRequest.when(List.of(), List.of(KvOp.delete(ns1 + "c"),
+          KvOp.put(marker(dash("ns1", "x")), new byte[0]))))).revision();
+
+      assertThat(listed(DASHBOARDS, "ns1").count()).isEqualTo(3);
+      ResourceStats stats = statsOf(upgraded, DASHBOARDS, "ns1");
+      assertThat(scoped(stats)).isEqualTo(listed(DASHBOARDS, "ns1"));
+      assertThat(stats.latestResourceVersion()).isEqualTo(legacy);
+      assertThat(new String(await(kv.get(marker(dash("ns1", "x")) + "/base")).value(), UTF_8))
+          .as("the base now accounts for the old replica's writes").endsWith(" " + legacy);
+
+      StoredObject later = setSpec(dash("ns1", "a"), "n", 7);
+      assertThat(statsOf(upgraded, DASHBOARDS, "ns1").latestResourceVersion()).isEqualTo(later.resourceVersion());
+      assertAllExact(upgraded, 0);
+      assertAllExact(store, 0);
+    }
+  }
+
+  /** A client of the shared backend that records every transaction; closing it leaves the backend's client open. */
+  protected static final class RecordingKv implements KvStore {
+    final List<TxnRequest> txns = new CopyOnWriteArrayList<>();
+    private final KvStore delegate;
+
+    RecordingKv(KvStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletionStage<RangeResult> range(RangeRequest request) {
+      return delegate.range(request);
+    }
+
+    @Override
+    public CompletionStage<TxnResult> txn(TxnRequest request) {
+      txns.add(request);
+      return delegate.txn(request);
+    }
+
+    @Override
+    public KvWatch watch(WatchRequest request, KvWatchListener listener) {
+      return delegate.watch(request, listener);
+    }
+
+    @Override
+    public CompletionStage<Long> compact(long revision) {
+      return delegate.compact(revision);
+    }
+
+    @Override
+    public CompletionStage<Long> currentRevision() {
+      return delegate.currentRevision();
+    }
+
+    @Override
+    public boolean progressIsExact() {
+      return delegate.progressIsExact();
+    }
+
+    @Override
+    public void close() {}
   }
 
   @Nested
@@ -1997,6 +2562,7 @@ public abstract class AbstractResourceStoreContractTest {
       Recorder w = watch(DASHBOARDS, WatchOptions.since("ns1", start));
       StoredObject created = create(key, Map.of("size", "big"), Map.of("data", data));
       assertThat(created.json().length).isGreaterThan(size);
+      assertThat(scoped(statsOf(store, DASHBOARDS, "ns1"))).isEqualTo(new Scoped(DASHBOARDS, "ns1", 1, size(created)));
       StoredObject read = get(key);
       assertThat(read.resourceVersion()).isEqualTo(created.resourceVersion());
       assertThat(json(read).path("spec").path("data").asText()).isEqualTo(data);
