@@ -53,7 +53,7 @@ public final class Revisor implements AutoCloseable {
   private final ServerOptions options;
   private final ResourceRegistry registry;
   private final AccessControl access;
-  private AtomicBoolean shuttingDown = new AtomicBoolean();
+  private final AtomicBoolean shuttingDown;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final KvStore kv;
   private final ResourceStore store;
@@ -65,10 +65,12 @@ public final class Revisor implements AutoCloseable {
   private BackgroundTasks background;
 
   private Revisor(ServerOptions options, ResourceRegistry registry, AccessControl access, KvStore kv,
-      ResourceStore store, Maintenance maintenance, Vertx vertx, ApiServer server, Path caFile) {
+      ResourceStore store, Maintenance maintenance, Vertx vertx, ApiServer server, Path caFile,
+      AtomicBoolean shuttingDown) {
     this.options = options;
     this.registry = registry;
     this.access = access;
+    this.shuttingDown = shuttingDown;
     this.kv = kv;
     this.store = store;
     this.maintenance = maintenance;
@@ -122,8 +124,8 @@ public final class Revisor implements AutoCloseable {
       kv.close();
       throw new StartupException("cannot listen on " + options.bindAddress + ":" + options.securePort + ": " + e.getMessage(), e);
     }
-    Revisor revisor = new Revisor(options, registry, access, kv, store, maintenance, vertx, server, serving.caFile());
-    revisor.shuttingDown = shuttingDown;
+    Revisor revisor =
+        new Revisor(options, registry, access, kv, store, maintenance, vertx, server, serving.caFile(), shuttingDown);
     try {
       revisor.background = BackgroundTasks.start(options, serving, registry, server);
       if (options.writeKubeconfig != null) {

@@ -80,15 +80,12 @@ public final class AuthenticationFilter implements Handler<RoutingContext> {
    * requests are left flowing: nothing would resume them.
    */
   static void holdBody(RoutingContext ctx) {
-    boolean upgrade = "websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"));
-    switch (ctx.request().method().name()) {
-      case "POST", "PUT", "PATCH", "DELETE" -> ctx.request().pause();
-      // A WebSocket upgrade must still be unread when the watch handler takes the connection over.
-      default -> {
-        if (upgrade) {
-          ctx.request().pause();
-        }
-      }
+    boolean body = switch (ctx.request().method().name()) {
+      case "POST", "PUT", "PATCH", "DELETE" -> true;
+      default -> false;
+    };
+    if (body || "websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+      ctx.request().pause();
     }
   }
 

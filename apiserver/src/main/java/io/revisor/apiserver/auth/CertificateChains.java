@@ -108,14 +108,6 @@ final class CertificateChains {
   static Verification verify(List<X509Certificate> chain, CaBundle bundle) {
     X509Certificate leaf = chain.get(0);
     try {
-      List<String> usages = leaf.getExtendedKeyUsage();
-      if (usages != null && !usages.contains(CLIENT_AUTH) && !usages.contains(ANY_USAGE)) {
-        return new Verification(leaf, "x509: certificate specifies an incompatible key usage");
-      }
-    } catch (CertificateParsingException e) {
-      return new Verification(leaf, "x509: unreadable extended key usage");
-    }
-    try {
       X509CertSelector target = new X509CertSelector();
       target.setCertificate(leaf);
       PKIXBuilderParameters parameters = new PKIXBuilderParameters(bundle.trustAnchors(), target);

@@ -6,12 +6,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -42,7 +38,7 @@ public final class ImpersonationFilter implements Handler<RoutingContext> {
     String name = headers.get(USER);
     String uid = headers.get(UID);
     List<String> groups = headers.getAll(GROUP);
-    Map<String, List<String>> extra = extra(headers);
+    Map<String, List<String>> extra = RequestHeaderAuthenticator.extra(headers, List.of(EXTRA_PREFIX));
     if (name == null && uid == null && groups.isEmpty() && extra.isEmpty()) {
       ctx.next();
       return;
@@ -78,13 +74,7 @@ public final class ImpersonationFilter implements Handler<RoutingContext> {
       headers.remove(USER);
       headers.remove(UID);
       headers.remove(GROUP);
-      List<String> names = new ArrayList<>();
-      headers.names().forEach(header -> {
-        if (header.regionMatches(true, 0, EXTRA_PREFIX, 0, EXTRA_PREFIX.length())) {
-          names.add(header);
-        }
-      });
-      names.forEach(headers::remove);
+      RequestHeaderAuthenticator.removePrefixed(headers, List.of(EXTRA_PREFIX));
       AuthenticationFilter.setUser(ctx, impersonated(name, uid, groups, extra));
       ctx.request().resume();
       ctx.next();
@@ -123,22 +113,5 @@ public final class ImpersonationFilter implements Handler<RoutingContext> {
       return UserInfo.authenticated(name, uid, all, extra);
     }
     return new UserInfo(name, uid, all, extra);
-  }
-
-  private static Map<String, List<String>> extra(MultiMap headers) {
-    Map<String, List<String>> extra = new LinkedHashMap<>();
-    for (Map.Entry<String, String> header : headers) {
-      if (header.getKey().regionMatches(true, 0, EXTRA_PREFIX, 0, EXTRA_PREFIX.length())) {
-        String raw = header.getKey().substring(EXTRA_PREFIX.length()).toLowerCase(Locale.ROOT);
-        String key;
-        try {
-          key = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-          key = raw;
-        }
-        extra.computeIfAbsent(key, k -> new ArrayList<>()).add(header.getValue());
-      }
-    }
-    return extra;
   }
 }

@@ -63,15 +63,18 @@ public final class RequestHeaderAuthenticator implements Authenticator {
     settings.usernameHeaders().forEach(headers::remove);
     settings.uidHeaders().forEach(headers::remove);
     settings.groupHeaders().forEach(headers::remove);
-    if (!settings.extraHeaderPrefixes().isEmpty()) {
-      List<String> extra = new ArrayList<>();
-      for (String name : headers.names()) {
-        if (hasPrefix(name, settings.extraHeaderPrefixes()) != null) {
-          extra.add(name);
-        }
+    removePrefixed(headers, settings.extraHeaderPrefixes());
+  }
+
+  /** Removes every header whose name starts with one of {@code prefixes} (case-insensitive). */
+  static void removePrefixed(MultiMap headers, List<String> prefixes) {
+    List<String> names = new ArrayList<>();
+    for (String name : headers.names()) {
+      if (prefixes.stream().anyMatch(prefix -> name.regionMatches(true, 0, prefix, 0, prefix.length()))) {
+        names.add(name);
       }
-      extra.forEach(headers::remove);
     }
+    names.forEach(headers::remove);
   }
 
   private static String first(MultiMap headers, List<String> names) {
@@ -101,7 +104,7 @@ public final class RequestHeaderAuthenticator implements Authenticator {
    * Extra attributes: for every prefix, the rest of each header's name with it, lower-cased and URL-path-unescaped
    * (kept as it is when the escape is malformed), is the key.
    */
-  private static Map<String, List<String>> extra(MultiMap headers, List<String> prefixes) {
+  static Map<String, List<String>> extra(MultiMap headers, List<String> prefixes) {
     Map<String, List<String>> extra = new LinkedHashMap<>();
     for (String prefix : prefixes) {
       for (Map.Entry<String, String> header : headers) {
@@ -117,15 +120,6 @@ public final class RequestHeaderAuthenticator implements Authenticator {
       }
     }
     return extra;
-  }
-
-  private static String hasPrefix(String name, List<String> prefixes) {
-    for (String prefix : prefixes) {
-      if (name.regionMatches(true, 0, prefix, 0, prefix.length())) {
-        return prefix;
-      }
-    }
-    return null;
   }
 
   /** Go's {@code url.PathUnescape}: %XX escapes only ('+' stays); null when an escape is malformed. */

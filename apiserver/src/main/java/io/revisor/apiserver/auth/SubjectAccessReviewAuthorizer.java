@@ -45,14 +45,17 @@ public final class SubjectAccessReviewAuthorizer implements Authorizer {
   @Override
   public Future<Decision> authorize(AuthorizationAttributes attributes) {
     AuthorizationAttributes key = reviewed(attributes);
-    if (length(key) >= MAX_CACHED_KEY_LENGTH) {
-      return Future.fromCompletionStage(review(key))
-          .otherwise(failure -> Decision.noOpinion("Error: " + ReviewClient.messageOf(failure)));
-    }
-    return Future.fromCompletionStage(cache.get(key, (k, executor) -> review(k)
+    CompletableFuture<Answer> answer = length(key) >= MAX_CACHED_KEY_LENGTH
+        ? answer(key)
+        : cache.get(key, (k, executor) -> answer(k));
+    return Future.fromCompletionStage(answer).map(Answer::decision);
+  }
+
+  /** The review's decision; a review that failed is no opinion, marked so that the cache keeps it for no time. */
+  private CompletableFuture<Answer> answer(AuthorizationAttributes key) {
+    return review(key)
         .thenApply(decision -> new Answer(decision, false))
-        .exceptionally(failure -> new Answer(Decision.noOpinion("Error: " + ReviewClient.messageOf(failure)), true))))
-        .map(Answer::decision);
+        .exceptionally(failure -> new Answer(Decision.noOpinion("Error: " + ReviewClient.messageOf(failure)), true));
   }
 
   /** Only what the review sends: the path is not part of a resource request's review, so not of its cache key. */

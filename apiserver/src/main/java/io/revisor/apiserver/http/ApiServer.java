@@ -180,8 +180,7 @@ public final class ApiServer implements AutoCloseable {
 
   private static RequestInfo safeInfo(RoutingContext ctx) {
     try {
-      return RequestInfo.parse(ctx.request().method().name(), ctx.normalizedPath(),
-          new QueryParams(ctx.queryParams()).bool("watch", false));
+      return RequestInfo.of(ctx);
     } catch (ApiException e) {
       return null;
     }

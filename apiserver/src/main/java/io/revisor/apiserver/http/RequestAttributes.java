@@ -22,7 +22,7 @@ final class RequestAttributes {
     String method = ctx.request().method().name();
     RequestInfo info;
     try {
-      info = RequestInfo.parse(method, path, new QueryParams(ctx.queryParams()).bool("watch", false));
+      info = RequestInfo.of(ctx);
     } catch (ApiException e) {
       info = null; // a path no handler serves: authorize it as a path; it then answers 404 or 405
     }

@@ -1,8 +1,10 @@
 package io.revisor.apiserver.http;
 
+import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What a request under {@code /apis/<group>/<version>/} addresses, parsed from its method and path the way
@@ -18,6 +20,31 @@ import java.util.Locale;
  */
 public record RequestInfo(
     String verb, String group, String version, String namespace, String resource, String name, String subresource) {
+
+  private static final String PARSED_KEY = RequestInfo.class.getName();
+
+  /**
+   * The request's info, parsed once per request and kept on the context (authorization, the resource handler and
+   * the metrics all read it). Null when the path does not address a resource.
+   *
+   * @throws ApiException as {@link #parse}, or 400 for a malformed {@code watch} parameter, every time it is asked
+   */
+  public static RequestInfo of(RoutingContext ctx) {
+    Object parsed = ctx.get(PARSED_KEY);
+    if (parsed == null) {
+      try {
+        parsed = Optional.ofNullable(parse(ctx.request().method().name(), ctx.normalizedPath(),
+            new QueryParams(ctx.queryParams()).bool("watch", false)));
+      } catch (ApiException e) {
+        parsed = e;
+      }
+      ctx.put(PARSED_KEY, parsed);
+    }
+    if (parsed instanceof ApiException failure) {
+      throw failure;
+    }
+    return ((Optional<?>) parsed).map(RequestInfo.class::cast).orElse(null);
+  }
 
   /**
    * Parses {@code path} (without the query). Returns null when the path does not address a resource of a group

@@ -43,8 +43,7 @@ public final class ResourceHandlers implements Handler<RoutingContext> {
 
   /** Resolves {@code ctx} to a resource request, or null when the path is not a resource path. */
   public ResourceRequest resolve(RoutingContext ctx) {
-    boolean watching = new QueryParams(ctx.queryParams()).bool("watch", false);
-    RequestInfo info = RequestInfo.parse(ctx.request().method().name(), ctx.normalizedPath(), watching);
+    RequestInfo info = RequestInfo.of(ctx);
     if (info == null) {
       return null;
     }
