@@ -140,11 +140,12 @@ public final class Revisor implements AutoCloseable {
 
   private static List<ResourceDefinition> definitions(ServerOptions options) {
     try {
-      List<ResourceDefinition> definitions = options.resourceDefinitions == null
+      List<ResourceDefinition> definitions = new ArrayList<>(options.resourceDefinitions == null
           ? DefinitionLoader.bundledDemo()
-          : DefinitionLoader.load(options.resourceDefinitions);
+          : DefinitionLoader.load(options.resourceDefinitions));
+      definitions.addAll(DefinitionLoader.system());
       Endpoints.check(definitions);
-      return definitions;
+      return List.copyOf(definitions);
     } catch (DefinitionException e) {
       throw new StartupException("invalid resource definition: " + e.getMessage(), e);
     }

@@ -31,19 +31,39 @@ public final class DefinitionLoader {
   private static final List<String> COLUMN_TYPES = List.of("integer", "number", "string", "boolean", "date");
   private static final List<String> BUNDLED_DEMO =
       List.of("dashboards.yaml", "folders.yaml", "organizations.yaml");
+  private static final List<String> SYSTEM_KINDS =
+      List.of("revisions.yaml", "deletedobjects.yaml", "restores.yaml", "resourcestats.yaml", "storagequotas.yaml");
+  /** The group of Revisor's own kinds; served definitions cannot use it. */
+  public static final String SYSTEM_GROUP = "revisor.io";
+  /** The annotation of a bundled system definition restricting its verbs (comma-separated). */
+  static final String VERBS_ANNOTATION = "revisor.io/verbs";
+  private static final Pattern SELECTABLE_FIELD = Pattern.compile("\\.[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+  private static final int MAX_SELECTABLE_FIELDS = 8;
 
   private DefinitionLoader() {}
 
   /** The demo set bundled with the server ({@code demo.revisor.io}: Dashboard, Folder, Organization). */
   public static List<ResourceDefinition> bundledDemo() {
+    return bundled("demo", BUNDLED_DEMO, false);
+  }
+
+  /**
+   * Revisor's own kinds in {@value #SYSTEM_GROUP}: Revision, DeletedObject, Restore, ResourceStats and
+   * StorageQuota. Always served, next to the served definitions.
+   */
+  public static List<ResourceDefinition> system() {
+    return bundled("system", SYSTEM_KINDS, true);
+  }
+
+  private static List<ResourceDefinition> bundled(String directory, List<String> files, boolean system) {
     List<ResourceDefinition> all = new ArrayList<>();
-    for (String file : BUNDLED_DEMO) {
-      String resource = "/io/revisor/apiserver/demo/" + file;
+    for (String file : files) {
+      String resource = "/io/revisor/apiserver/" + directory + "/" + file;
       try (InputStream in = DefinitionLoader.class.getResourceAsStream(resource)) {
         if (in == null) {
           throw new IllegalStateException("bundled definition missing: " + resource);
         }
-        all.addAll(parse("bundled:" + file, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        all.addAll(parse("bundled:" + file, new String(in.readAllBytes(), StandardCharsets.UTF_8), system));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -89,6 +109,10 @@ public final class DefinitionLoader {
 
   /** Parses every document of one manifest text; empty documents are skipped. */
   public static List<ResourceDefinition> parse(String source, String text) {
+    return parse(source, text, false);
+  }
+
+  private static List<ResourceDefinition> parse(String source, String text, boolean system) {
     List<ResourceDefinition> definitions = new ArrayList<>();
     try (MappingIterator<JsonNode> documents = Json.YAML.readerFor(JsonNode.class).readValues(text)) {
       int index = 0;
@@ -99,7 +123,7 @@ public final class DefinitionLoader {
         if (document == null || document.isNull() || document.isMissingNode()) {
           continue;
         }
-        definitions.add(definition(where, document));
+        definitions.add(definition(where, document, system));
       }
     } catch (IOException | RuntimeException e) {
       if (e instanceof DefinitionException d) {
@@ -110,7 +134,7 @@ public final class DefinitionLoader {
     return definitions;
   }
 
-  private static ResourceDefinition definition(String source, JsonNode doc) {
+  private static ResourceDefinition definition(String source, JsonNode doc, boolean system) {
     Fields f = new Fields(source);
     f.require(doc.isObject(), "", "must be a mapping");
     f.require("apiextensions.k8s.io/v1".equals(doc.path("apiVersion").asText()), "apiVersion",
@@ -122,6 +146,8 @@ public final class DefinitionLoader {
     String group = f.string(spec, "spec.group");
     f.require(ObjectMetaValidation.isDns1123Subdomain(group) && group.contains("."),
         "spec.group", "Invalid value: \"" + group + "\": should be a domain with at least one dot");
+    f.require(system == group.equals(SYSTEM_GROUP), "spec.group",
+        "Invalid value: \"" + group + "\": the group " + SYSTEM_GROUP + " is reserved for Revisor's own kinds");
     JsonNode namesNode = spec.path("names");
     String plural = f.string(namesNode, "spec.names.plural");
     f.require(DNS_LABEL.matcher(plural).matches() && plural.length() <= 63, "spec.names.plural",
@@ -166,12 +192,62 @@ public final class DefinitionLoader {
     String conversion = spec.path("conversion").path("strategy").asText("None");
     f.require(conversion.equals("None"), "spec.conversion.strategy",
         "Unsupported value: \"" + conversion + "\": supported values: \"None\" (webhook conversion is not supported)");
+    Map<String, String> annotations = annotations(f, doc.path("metadata").path("annotations"));
+    List<String> verbs = ResourceDefinition.ALL_VERBS;
+    if (annotations.containsKey(VERBS_ANNOTATION)) {
+      f.require(system, "metadata.annotations[" + VERBS_ANNOTATION + "]",
+          "Forbidden: only Revisor's own kinds may restrict their verbs");
+      verbs = List.of(annotations.get(VERBS_ANNOTATION).split(","));
+      f.require(ResourceDefinition.ALL_VERBS.containsAll(verbs), "metadata.annotations[" + VERBS_ANNOTATION + "]",
+          "Unsupported value: \"" + annotations.get(VERBS_ANNOTATION) + "\"");
+    }
     return new ResourceDefinition(
         group,
         new ResourceNames(plural, singular, kind, listKind, shortNames, categories),
         scope.equals("Namespaced"),
         versions,
-        source);
+        source,
+        annotations,
+        verbs);
+  }
+
+  private static Map<String, String> annotations(Fields f, JsonNode node) {
+    if (node.isMissingNode() || node.isNull()) {
+      return Map.of();
+    }
+    f.require(node.isObject(), "metadata.annotations", "must be a map of strings");
+    Map<String, String> annotations = new HashMap<>();
+    node.properties().forEach(entry -> {
+      f.require(entry.getValue().isTextual(), "metadata.annotations[" + entry.getKey() + "]", "must be a string");
+      annotations.put(entry.getKey(), entry.getValue().asText());
+    });
+    return annotations;
+  }
+
+  /**
+   * {@code selectableFields}: at most {@value #MAX_SELECTABLE_FIELDS} distinct simple paths starting with a dot,
+   * neither {@code .metadata.name} nor {@code .metadata.namespace} (always selectable). Returned without the dot.
+   */
+  private static List<String> selectableFields(Fields f, JsonNode node, String path) {
+    if (node.isMissingNode() || node.isNull()) {
+      return List.of();
+    }
+    f.require(node.isArray(), path, "must be a list");
+    f.require(node.size() <= MAX_SELECTABLE_FIELDS, path,
+        "Too many: " + node.size() + ": must have at most " + MAX_SELECTABLE_FIELDS + " items");
+    List<String> fields = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      String at = path + "[" + i + "].jsonPath";
+      String jsonPath = f.string(node.get(i), at);
+      f.require(SELECTABLE_FIELD.matcher(jsonPath).matches(), at,
+          "Invalid value: \"" + jsonPath + "\": must be a simple path of field names starting with '.'");
+      String field = jsonPath.substring(1);
+      f.require(!field.equals("metadata.name") && !field.equals("metadata.namespace"), at,
+          "Invalid value: \"" + jsonPath + "\": metadata.name and metadata.namespace are always selectable");
+      f.require(!fields.contains(field), at, "Duplicate value: \"" + jsonPath + "\"");
+      fields.add(field);
+    }
+    return fields;
   }
 
   private static ServedVersion version(Fields f, JsonNode node, String path) {
@@ -219,7 +295,8 @@ public final class DefinitionLoader {
         node.hasNonNull("deprecationWarning") ? node.get("deprecationWarning").asText() : null,
         schema,
         columns,
-        subresources.has("status"));
+        subresources.has("status"),
+        selectableFields(f, node.path("selectableFields"), path + ".selectableFields"));
   }
 
   private static List<ResourceDefinition> checkUnique(List<ResourceDefinition> all) {

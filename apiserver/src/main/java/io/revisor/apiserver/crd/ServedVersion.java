@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param schema the {@code schema.openAPIV3Schema}, never null
  * @param printerColumns the Table columns after Name, in order (never empty: Age is added when none are declared)
  * @param statusSubresource whether {@code subresources.status} is declared
+ * @param selectableFields the {@code selectableFields} paths, without the leading dot (e.g. {@code spec.color}): field
+ *     selectors may use them besides {@code metadata.name} and {@code metadata.namespace}
  */
 public record ServedVersion(
     String name,
@@ -24,10 +26,12 @@ public record ServedVersion(
     String deprecationWarning,
     JsonNode schema,
     List<PrinterColumn> printerColumns,
-    boolean statusSubresource) {
+    boolean statusSubresource,
+    List<String> selectableFields) {
   public ServedVersion {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(schema, "schema");
     printerColumns = List.copyOf(printerColumns);
+    selectableFields = List.copyOf(selectableFields);
   }
 }

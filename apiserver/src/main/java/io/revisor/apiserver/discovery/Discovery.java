@@ -32,8 +32,7 @@ import java.util.Optional;
  */
 public final class Discovery {
   /** The verbs of a custom resource, in the order kube lists them for CustomResourceDefinitions. */
-  public static final List<String> RESOURCE_VERBS =
-      List.of("delete", "deletecollection", "get", "list", "patch", "create", "update", "watch");
+  public static final List<String> RESOURCE_VERBS = ResourceDefinition.ALL_VERBS;
   /** The verbs of the {@code status} subresource. */
   public static final List<String> STATUS_VERBS = List.of("get", "patch", "update");
 
@@ -137,7 +136,7 @@ public final class Discovery {
           .put("singularName", d.names().singular())
           .put("namespaced", d.namespaced())
           .put("kind", d.names().kind());
-      strings(resource, "verbs", RESOURCE_VERBS);
+      strings(resource, "verbs", d.verbs());
       optionalStrings(resource, "shortNames", d.names().shortNames());
       optionalStrings(resource, "categories", d.names().categories());
       resource.put("storageVersionHash",
@@ -178,7 +177,7 @@ public final class Discovery {
     resource.set("responseKind", responseKind(group, version, d.names().kind()));
     resource.put("scope", d.namespaced() ? "Namespaced" : "Cluster");
     resource.put("singularResource", d.names().singular());
-    strings(resource, "verbs", RESOURCE_VERBS);
+    strings(resource, "verbs", d.verbs());
     optionalStrings(resource, "shortNames", d.names().shortNames());
     optionalStrings(resource, "categories", d.names().categories());
     if (d.servedVersion(version).orElseThrow().statusSubresource()) {

@@ -25,7 +25,7 @@ final class DeleteCollectionHandler {
 
   void handle(ResourceRequest request) {
     MediaTypes.Representation as = MediaTypes.negotiate(request.routing().request().getHeader("Accept"), true);
-    ReadParams params = ReadParams.parse(request.query(), false);
+    ReadParams params = ReadParams.parse(request.query(), false, request.version().selectableFields());
     DeleteOptions options = DeleteOptions.parse(request, api.admission());
     ListOptions list = new ListOptions(
         request.namespace().isEmpty() ? null : request.namespace(), params.predicate(), 0, null, 0);

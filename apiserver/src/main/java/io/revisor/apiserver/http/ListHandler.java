@@ -19,7 +19,7 @@ final class ListHandler {
 
   void handle(ResourceRequest request) {
     MediaTypes.Representation as = MediaTypes.negotiate(request.routing().request().getHeader("Accept"), true);
-    ReadParams params = ReadParams.parse(request.query(), false);
+    ReadParams params = ReadParams.parse(request.query(), false, request.version().selectableFields());
     ListOptions options = new ListOptions(
         request.namespace().isEmpty() ? null : request.namespace(), params.predicate(), params.limit(),
         params.continueToken(), 0);

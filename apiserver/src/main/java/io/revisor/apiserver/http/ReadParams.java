@@ -33,6 +33,14 @@ public record ReadParams(
 
   /** Parses and validates the parameters of a list ({@code watch} false) or watch request. */
   public static ReadParams parse(QueryParams query, boolean watch) {
+    return parse(query, watch, java.util.List.of());
+  }
+
+  /**
+   * Parses and validates the parameters of a list ({@code watch} false) or watch request whose kind also lets field
+   * selectors use {@code selectableFields} (dotted paths, such as {@code spec.color}).
+   */
+  public static ReadParams parse(QueryParams query, boolean watch, java.util.List<String> selectableFields) {
     Long rv = resourceVersion(query.string("resourceVersion"));
     String match = query.string("resourceVersionMatch");
     String token = query.string("continue");
@@ -78,7 +86,7 @@ public record ReadParams(
       throw ApiException.badRequest(e.getMessage());
     }
     for (String field : predicate.fieldPaths()) {
-      if (!SELECTABLE_FIELDS.contains(field)) {
+      if (!SELECTABLE_FIELDS.contains(field) && !selectableFields.contains(field)) {
         throw ApiException.badRequest("field label not supported: " + field);
       }
     }

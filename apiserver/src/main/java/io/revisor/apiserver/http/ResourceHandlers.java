@@ -53,6 +53,9 @@ public final class ResourceHandlers implements Handler<RoutingContext> {
     }
     ResourceDefinition definition = found.get();
     ServedVersion version = definition.servedVersion(info.version()).orElseThrow();
+    if (info.subresource().isEmpty() && !definition.serves(info.verb())) {
+      throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+    }
     boolean collection = info.name().isEmpty();
     if (!definition.namespaced() && !info.namespace().isEmpty()) {
       throw ApiException.notFound("the server could not find the requested resource");

@@ -41,7 +41,7 @@ final class WatchHandler {
 
   void handle(ResourceRequest request) {
     MediaTypes.Representation as = MediaTypes.negotiate(request.routing().request().getHeader("Accept"), false);
-    ReadParams params = ReadParams.parse(request.query(), true);
+    ReadParams params = ReadParams.parse(request.query(), true, request.version().selectableFields());
     Duration timeout = params.timeoutSeconds() != null && params.timeoutSeconds() > 0
         ? Duration.ofSeconds(params.timeoutSeconds())
         : Duration.ofSeconds(1800 + ThreadLocalRandom.current().nextLong(1800));

@@ -75,6 +75,16 @@ public final class MeteredResourceStore implements ResourceStore {
   }
 
   @Override
+  public CompletionStage<io.revisor.storage.resource.HistoryEntry> change(ObjectKey key, long revision) {
+    return timed("change", () -> delegate.change(key, revision));
+  }
+
+  @Override
+  public CompletionStage<io.revisor.storage.resource.TrashEntry> trashed(ObjectKey key) {
+    return timed("trashed", () -> delegate.trashed(key));
+  }
+
+  @Override
   public CompletionStage<TrashPage> trash(ResourceType type, String namespace, long limit, String continueToken) {
     return timed("trash", () -> delegate.trash(type, namespace, limit, continueToken));
   }

@@ -82,8 +82,8 @@ final class Routes {
   private static final Parameter LABEL_SELECTOR = new Parameter("labelSelector", QUERY, "string",
       "Only objects whose labels match this selector. Defaults to everything.");
   private static final Parameter FIELD_SELECTOR = new Parameter("fieldSelector", QUERY, "string",
-      "Only objects whose fields match this selector (metadata.name and metadata.namespace). Defaults to "
-          + "everything.");
+      "Only objects whose fields match this selector (metadata.name, metadata.namespace and the kind's "
+          + "selectableFields). Defaults to everything.");
   private static final Parameter LIMIT = new Parameter("limit", QUERY, "integer",
       "The maximum number of objects to return. When more exist, the list's metadata.continue is set: pass it as "
           + "the continue parameter of the same query to get the next page. A page may hold fewer objects than "
@@ -156,35 +156,69 @@ final class Routes {
     String plural = definition.names().plural();
     String root = "/apis/" + group + "/" + version + "/" + plural;
     List<PathItem> paths = new ArrayList<>();
+    List<Operation> listing = new ArrayList<>();
+    if (definition.serves("list")) {
+      listing.add(operation("GET", "", "list", "list", listOptions(), null, List.of(ok(Model.LIST))));
+    }
     if (definition.namespaced()) {
-      paths.add(path(root, List.of(
-          new Operation("GET", operationId("list" + kind + "ForAllNamespaces"), description("", "list"), "list",
-              LIST_OPTIONS, null, List.of(ok(Model.LIST))))));
+      if (definition.serves("list")) {
+        paths.add(path(root, List.of(
+            new Operation("GET", operationId("list" + kind + "ForAllNamespaces"), description("", "list"), "list",
+                listOptions(), null, List.of(ok(Model.LIST))))));
+      }
       root = "/apis/" + group + "/" + version + "/namespaces/{namespace}/" + plural;
     }
-    paths.add(path(root, List.of(
-        operation("GET", "", "list", "list", LIST_OPTIONS, null, List.of(ok(Model.LIST))),
-        operation("POST", "", "post", "create", CREATE_OPTIONS, new Body(Model.OBJECT, MEDIA_TYPES, true),
-            List.of(ok(Model.OBJECT), new Response(201, "Created", Model.OBJECT),
-                new Response(202, "Accepted", Model.OBJECT))),
-        operation("DELETE", "", "deletecollection", "deletecollection", DELETE_COLLECTION_OPTIONS,
-            new Body(Model.DELETE_OPTIONS, MEDIA_TYPES, false), List.of(ok(Model.STATUS))))));
-    paths.add(path(root + "/{name}", itemOperations("", true)));
+    List<Operation> collection = new ArrayList<>(listing);
+    if (definition.serves("create")) {
+      collection.add(operation("POST", "", "post", "create", CREATE_OPTIONS, new Body(Model.OBJECT, MEDIA_TYPES, true),
+          List.of(ok(Model.OBJECT), new Response(201, "Created", Model.OBJECT),
+              new Response(202, "Accepted", Model.OBJECT))));
+    }
+    if (definition.serves("deletecollection")) {
+      collection.add(operation("DELETE", "", "deletecollection", "deletecollection", DELETE_COLLECTION_OPTIONS,
+          new Body(Model.DELETE_OPTIONS, MEDIA_TYPES, false), List.of(ok(Model.STATUS))));
+    }
+    if (!collection.isEmpty()) {
+      paths.add(path(root, collection));
+    }
+    List<Operation> item = itemOperations("", true);
+    if (!item.isEmpty()) {
+      paths.add(path(root + "/{name}", item));
+    }
     if (status) {
       paths.add(path(root + "/{name}/status", itemOperations("status", false)));
     }
     return paths;
   }
 
+  /** The list parameters; without the watch ones when the kind cannot be watched. */
+  private List<Parameter> listOptions() {
+    if (definition.serves("watch")) {
+      return LIST_OPTIONS;
+    }
+    return LIST_OPTIONS.stream()
+        .filter(p -> p != WATCH && p != ALLOW_WATCH_BOOKMARKS && p != SEND_INITIAL_EVENTS)
+        .toList();
+  }
+
+  /** The operations on one object (or its subresource) that the definition serves. */
   private List<Operation> itemOperations(String subresource, boolean deletable) {
     List<Operation> operations = new ArrayList<>();
-    operations.add(operation("GET", subresource, "get", "read", GET_OPTIONS, null, List.of(ok(Model.OBJECT))));
-    operations.add(operation("PUT", subresource, "put", "replace", UPDATE_OPTIONS,
-        new Body(Model.OBJECT, MEDIA_TYPES, true), List.of(ok(Model.OBJECT), new Response(201, "Created", Model.OBJECT))));
-    // 201 too: a server-side apply that creates the object answers Created.
-    operations.add(operation("PATCH", subresource, "patch", "patch", PATCH_OPTIONS,
-        new Body(Model.PATCH, PATCH_TYPES, true), List.of(ok(Model.OBJECT), new Response(201, "Created", Model.OBJECT))));
-    if (deletable) {
+    if (definition.serves("get")) {
+      operations.add(operation("GET", subresource, "get", "read", GET_OPTIONS, null, List.of(ok(Model.OBJECT))));
+    }
+    if (definition.serves("update")) {
+      operations.add(operation("PUT", subresource, "put", "replace", UPDATE_OPTIONS,
+          new Body(Model.OBJECT, MEDIA_TYPES, true),
+          List.of(ok(Model.OBJECT), new Response(201, "Created", Model.OBJECT))));
+    }
+    if (definition.serves("patch")) {
+      // 201 too: a server-side apply that creates the object answers Created.
+      operations.add(operation("PATCH", subresource, "patch", "patch", PATCH_OPTIONS,
+          new Body(Model.PATCH, PATCH_TYPES, true),
+          List.of(ok(Model.OBJECT), new Response(201, "Created", Model.OBJECT))));
+    }
+    if (deletable && definition.serves("delete")) {
       operations.add(operation("DELETE", subresource, "delete", "delete", DELETE_OPTIONS,
           new Body(Model.DELETE_OPTIONS, MEDIA_TYPES, false),
           List.of(ok(Model.STATUS), new Response(202, "Accepted", Model.STATUS))));

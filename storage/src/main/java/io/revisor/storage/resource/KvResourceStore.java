@@ -583,6 +583,16 @@ final class KvResourceStore implements ResourceStore {
   }
 
   @Override
+  public CompletionStage<HistoryEntry> change(ObjectKey key, long revision) {
+    return Futures.translated(Futures.call(() -> timeTravel.change(key, revision)));
+  }
+
+  @Override
+  public CompletionStage<TrashEntry> trashed(ObjectKey key) {
+    return Futures.translated(Futures.call(() -> timeTravel.trashed(key)));
+  }
+
+  @Override
   public CompletionStage<TrashPage> trash(ResourceType type, String namespace, long limit, String continueToken) {
     return Futures.translated(Futures.call(() -> timeTravel.trash(type, namespace, limit, continueToken)));
   }

@@ -93,6 +93,21 @@ public interface ResourceStore extends AutoCloseable {
   CompletionStage<HistoryPage> history(ObjectKey key, long limit, String continueToken);
 
   /**
+   * The one change of {@code key} made at exactly {@code revision}, as {@link #history} lists it.
+   *
+   * @throws StorageException NOT_FOUND when no change of the object has that resourceVersion (or retention pruned
+   *     it)
+   */
+  CompletionStage<HistoryEntry> change(ObjectKey key, long revision);
+
+  /**
+   * The trash entry of {@code key}, as {@link #trash} lists it.
+   *
+   * @throws StorageException NOT_FOUND when the object is not deleted, or was restored or re-created since
+   */
+  CompletionStage<TrashEntry> trashed(ObjectKey key);
+
+  /**
    * Deleted objects of {@code type} that have not been restored or re-created, in key order.
    *
    * @param namespace one namespace, or null for all

@@ -215,6 +215,24 @@ final class TimeTravel {
     }));
   }
 
+  /**
+   * The change of {@code key} at exactly {@code revision}: the newest history entry not after it (a one-entry history
+   * page bounded above), if it is at that revision.
+   */
+  CompletableFuture<HistoryEntry> change(ObjectKey key, long revision) {
+    if (revision <= 0 || revision == Long.MAX_VALUE) {
+      return CompletableFuture.failedFuture(StorageException.notFound(key));
+    }
+    return store.tokens().thenCompose(codec -> history(key, 1,
+            codec.encode(ContinueTokens.Kind.HISTORY, revision + 1, "")))
+        .thenApply(page -> {
+          if (page.entries().isEmpty() || page.entries().get(0).resourceVersion() != revision) {
+            throw StorageException.notFound(key);
+          }
+          return page.entries().get(0);
+        });
+  }
+
   /** A history entry for the version in {@code stored}, or for its deletion when {@code deletion} is given. */
   private CompletableFuture<HistoryEntry> entry(ObjectKey key, KeyValue stored, long rv, Envelope.Ending deletion) {
     Envelope envelope = Envelope.decode(stored.key(), stored.value());
@@ -225,6 +243,24 @@ final class TimeTravel {
   }
 
   // ------------------------------------------------------------------------------------------- trash listing
+
+  /** The trash entry of one object. */
+  CompletableFuture<TrashEntry> trashed(ObjectKey key) {
+    return Futures.of(kv.get(keys.trash(key))).thenCompose(stored -> {
+      if (stored == null) {
+        throw StorageException.notFound(key);
+      }
+      return trashEntry(key, stored);
+    });
+  }
+
+  private CompletableFuture<TrashEntry> trashEntry(ObjectKey key, KeyValue stored) {
+    Envelope envelope = Envelope.decode(stored.key(), stored.value());
+    Envelope.Ending ending = envelope.ending();
+    return store.object(key, stored, envelope.revision()).thenApply(object -> new TrashEntry(
+        key, stored.modRevision(), ending == null ? "" : ending.user(),
+        KvResourceStore.instant(ending == null ? 0 : ending.timeMillis()), object));
+  }
 
   CompletableFuture<TrashPage> trash(ResourceType type, String namespace, long limit, String continueToken) {
     String ns = type.namespaced() ? namespace : null;
@@ -244,11 +280,7 @@ final class TimeTravel {
           if (key == null) {
             continue;
           }
-          Envelope envelope = Envelope.decode(stored.key(), stored.value());
-          Envelope.Ending ending = envelope.ending();
-          entries.add(store.object(key, stored, envelope.revision()).thenApply(object -> new TrashEntry(
-              key, stored.modRevision(), ending == null ? "" : ending.user(),
-              KvResourceStore.instant(ending == null ? 0 : ending.timeMillis()), object)));
+          entries.add(trashEntry(key, stored));
         }
         return Futures.all(entries).thenCompose(page -> {
           if (!result.more() || result.kvs().isEmpty()) {

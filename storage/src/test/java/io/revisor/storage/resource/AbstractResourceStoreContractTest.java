@@ -1760,6 +1760,32 @@ public abstract class AbstractResourceStoreContractTest {
       await(kv.compact(await(kv.currentRevision())));
       assertThat(history(key).stream().map(e -> summary(e.object())).toList()).isEqualTo(before);
     }
+
+    @Test
+    void oneChangeByResourceVersionAlsoAfterCompaction() {
+      ObjectKey key = dash("ns1", "a");
+      create(dash("ns1", "a-b"));
+      create(key);
+      setSpec(key, "n", 1);
+      delete(key);
+      create(key);
+      setSpec(dash("ns1", "a-b"), "n", 2);
+      List<HistoryEntry> all = history(key);
+      await(kv.compact(await(kv.currentRevision())));
+      for (HistoryEntry entry : all) {
+        HistoryEntry one = await(store.change(key, entry.resourceVersion()));
+        assertThat(one.action()).isEqualTo(entry.action());
+        assertThat(one.user()).isEqualTo(entry.user());
+        assertThat(one.time()).isEqualTo(entry.time());
+        assertThat(summary(one.object())).isEqualTo(summary(entry.object()));
+      }
+      long otherObjectsChange = await(store.get(dash("ns1", "a-b"), 0)).resourceVersion();
+      assertCode(store.change(key, otherObjectsChange), StorageErrorCode.NOT_FOUND);
+      assertCode(store.change(key, all.get(all.size() - 1).resourceVersion() - 1), StorageErrorCode.NOT_FOUND);
+      assertCode(store.change(key, 0), StorageErrorCode.NOT_FOUND);
+      assertCode(store.change(key, Long.MAX_VALUE), StorageErrorCode.NOT_FOUND);
+      assertCode(store.change(dash("ns1", "never"), all.get(0).resourceVersion()), StorageErrorCode.NOT_FOUND);
+    }
   }
 
   @Nested
@@ -1795,6 +1821,31 @@ public abstract class AbstractResourceStoreContractTest {
 
       await(s.create(a, bytes(object(a, Map.of(), Map.of())), ALICE));
       assertThat(await(s.trash(DASHBOARDS, "ns1", 0, null)).entries()).extracting(TrashEntry::key).containsExactly(b);
+    }
+
+    @Test
+    void oneEntryByKeyUntilRestoredOrRecreated() {
+      ObjectKey a = dash("ns1", "a");
+      ObjectKey b = dash("ns1", "b");
+      StoredObject lastA = create(a);
+      StoredObject lastB = create(b);
+      create(dash("ns1", "a-b"));
+      StoredObject goneA = delete(a);
+      delete(b);
+      TrashEntry entry = await(store.trashed(a));
+      assertThat(entry.key()).isEqualTo(a);
+      assertThat(entry.deletedRevision()).isEqualTo(goneA.resourceVersion());
+      assertThat(summary(entry.lastState())).isEqualTo(summary(lastA));
+      TrashEntry listed = await(store.trash(DASHBOARDS, "ns1", 1, null)).entries().get(0);
+      assertThat(entry.deletedBy()).isEqualTo(listed.deletedBy());
+      assertThat(entry.deletedAt()).isEqualTo(listed.deletedAt());
+      assertCode(store.trashed(dash("ns1", "a-b")), StorageErrorCode.NOT_FOUND);
+      assertCode(store.trashed(dash("ns2", "a")), StorageErrorCode.NOT_FOUND);
+      create(a);
+      await(store.restore(b, 0, Preconditions.NONE, RestoreFunction.IDENTITY, ALICE));
+      assertCode(store.trashed(a), StorageErrorCode.NOT_FOUND);
+      assertCode(store.trashed(b), StorageErrorCode.NOT_FOUND);
+      assertThat(summary(await(store.get(b, 0))).json().path("spec")).isEqualTo(summary(lastB).json().path("spec"));
     }
 
     @Test
