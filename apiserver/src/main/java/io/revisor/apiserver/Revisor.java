@@ -13,6 +13,7 @@ import io.revisor.apiserver.http.ApiServer;
 import io.revisor.apiserver.http.ServerSettings;
 import io.revisor.apiserver.metrics.ApiMetrics;
 import io.revisor.apiserver.metrics.MeteredResourceStore;
+import io.revisor.apiserver.system.SystemKinds;
 import io.revisor.apiserver.tls.KeyCertPair;
 import io.revisor.apiserver.tls.SelfSignedCertificates;
 import io.revisor.apiserver.tls.ServiceDnsNames;
@@ -110,7 +111,7 @@ public final class Revisor implements AutoCloseable {
         access.authenticators, options.anonymousAuth, access.certificates, access.authorizer, readiness(access, shuttingDown),
         options.bindAddress,
         options.securePort, options.http2MaxStreams, options.maxRequestBodyBytes, options.requestTimeout,
-        options.bookmarkInterval, Clock.systemUTC());
+        options.bookmarkInterval, Clock.systemUTC(), SystemKinds.views(registry, store, access.authorizer));
     ApiServer server;
     try {
       server = ApiServer.start(vertx, settings, router -> Endpoints.mount(router, registry),

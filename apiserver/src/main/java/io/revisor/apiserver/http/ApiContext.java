@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param metrics request, watch and storage metrics
  * @param clock the clock for timestamps and deadlines
  * @param resourceVersionWait how long a read for a resourceVersion newer than the store's waits before a 504
+ * @param authorizer the server's authorizer, for checks beyond the request's own (the target of a Revision or a
+ *     Restore)
  */
 public record ApiContext(
     Vertx vertx,
@@ -29,7 +31,14 @@ public record ApiContext(
     ObjectRenderer renderer,
     io.revisor.apiserver.metrics.ApiMetrics metrics,
     Clock clock,
-    Duration resourceVersionWait) {
+    Duration resourceVersionWait,
+    io.revisor.apiserver.auth.Authorizer authorizer) {
+
+  /** This context with {@code store} in place of the server's store: what handlers of a view of it use. */
+  public ApiContext withStore(ResourceStore store) {
+    return new ApiContext(vertx, store, strategy, admission, managedFields, renderer, metrics, clock,
+        resourceVersionWait, authorizer);
+  }
 
   /**
    * Completes with the store's current revision once it is at least {@code revision}; fails with the 504 {@code Too

@@ -153,8 +153,10 @@ public final class ApiServer implements AutoCloseable {
     routes.accept(router);
     ApiContext api = new ApiContext(vertx, settings.store(), new ObjectStrategy(settings.clock()),
         new Admission(settings.maxBodyBytes()), new ManagedFields(settings.clock()),
-        new ObjectRenderer(new PrinterColumnTables(settings.clock())), settings.metrics(), settings.clock(), Duration.ofSeconds(3));
-    ResourceHandlers resources = new ResourceHandlers(settings.registry(), api, settings.bookmarkInterval());
+        new ObjectRenderer(new PrinterColumnTables(settings.clock())), settings.metrics(), settings.clock(),
+        Duration.ofSeconds(3), settings.authorizer());
+    ResourceHandlers resources =
+        new ResourceHandlers(settings.registry(), api, settings.bookmarkInterval(), settings.views());
     router.route("/apis/*").handler(resources);
     router.route().handler(ctx -> ctx.fail(ApiException.notFound("the server could not find the requested resource")));
     router.route().failureHandler(ApiServer::failure);
@@ -231,7 +233,7 @@ public final class ApiServer implements AutoCloseable {
    * resource "dashboards" in API group "demo.revisor.io" in the namespace "team-a"}, or {@code forbidden: User
    * "alice" cannot get path "/metrics"}; the authorizer's reason follows after a colon.
    */
-  static ApiException forbidden(AuthorizationFilter.Denial denial) {
+  public static ApiException forbidden(AuthorizationFilter.Denial denial) {
     if (denial == null) {
       return ApiException.forbidden("forbidden");
     }

@@ -8,6 +8,7 @@ import io.revisor.storage.resource.Actor;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,26 +20,61 @@ public final class ResourceHandlers implements Handler<RoutingContext> {
   private static final Set<String> STATUS_VERBS = Set.of("get", "update", "patch");
 
   private final ResourceRegistry registry;
-  private final GetHandler get;
-  private final ListHandler list;
-  private final WatchHandler watch;
-  private final CreateHandler create;
-  private final UpdateHandler update;
-  private final PatchHandler patch;
-  private final DeleteHandler delete;
-  private final DeleteCollectionHandler deleteCollection;
+  private final ApiContext api;
+  private final Duration bookmarkInterval;
+  private final Verbs verbs;
+  private final Map<String, KindView> views;
 
-  public ResourceHandlers(ResourceRegistry registry, ApiContext api, Duration bookmarkInterval) {
+  /**
+   * @param views the views of Revisor's own kinds by definition name; every other kind is served from the store of
+   *     {@code api}
+   */
+  public ResourceHandlers(ResourceRegistry registry, ApiContext api, Duration bookmarkInterval,
+      Map<String, KindView> views) {
     this.registry = registry;
-    Updater updater = new Updater(api);
-    this.get = new GetHandler(api);
-    this.list = new ListHandler(api);
-    this.watch = new WatchHandler(api, bookmarkInterval);
-    this.create = new CreateHandler(api);
-    this.update = new UpdateHandler(api, updater);
-    this.patch = new PatchHandler(api, updater, create);
-    this.delete = new DeleteHandler(api);
-    this.deleteCollection = new DeleteCollectionHandler(api, delete);
+    this.api = api;
+    this.bookmarkInterval = bookmarkInterval;
+    this.verbs = new Verbs(api, bookmarkInterval);
+    this.views = Map.copyOf(views);
+  }
+
+  /** The handler of each verb, on one store. */
+  private static final class Verbs {
+    private final GetHandler get;
+    private final ListHandler list;
+    private final WatchHandler watch;
+    private final CreateHandler create;
+    private final UpdateHandler update;
+    private final PatchHandler patch;
+    private final DeleteHandler delete;
+    private final DeleteCollectionHandler deleteCollection;
+
+    Verbs(ApiContext api, Duration bookmarkInterval) {
+      Updater updater = new Updater(api);
+      this.get = new GetHandler(api);
+      this.list = new ListHandler(api);
+      this.watch = new WatchHandler(api, bookmarkInterval);
+      this.create = new CreateHandler(api);
+      this.update = new UpdateHandler(api, updater);
+      this.patch = new PatchHandler(api, updater, create);
+      this.delete = new DeleteHandler(api);
+      this.deleteCollection = new DeleteCollectionHandler(api, delete);
+    }
+
+    void handle(ResourceRequest request) {
+      switch (request.info().verb()) {
+        case "get" -> get.handle(request);
+        case "list" -> list.handle(request);
+        case "watch" -> watch.handle(request);
+        case "create" -> create.handle(request);
+        case "update" -> update.handle(request);
+        case "patch" -> patch.handle(request);
+        case "delete" -> delete.handle(request);
+        case "deletecollection" -> deleteCollection.handle(request);
+        default -> throw ApiException.methodNotAllowed(
+            "the server does not allow this method on the requested resource");
+      }
+    }
   }
 
   /** Resolves {@code ctx} to a resource request, or null when the path is not a resource path. */
@@ -92,16 +128,23 @@ public final class ResourceHandlers implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    switch (request.info().verb()) {
-      case "get" -> get.handle(request);
-      case "list" -> list.handle(request);
-      case "watch" -> watch.handle(request);
-      case "create" -> create.handle(request);
-      case "update" -> update.handle(request);
-      case "patch" -> patch.handle(request);
-      case "delete" -> delete.handle(request);
-      case "deletecollection" -> deleteCollection.handle(request);
-      default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+    KindView view = views.get(request.definition().name());
+    if (view == null) {
+      verbs.handle(request);
+      return;
     }
+    // A view may ask a remote authorizer: carry on on the request's own event loop.
+    io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
+    view.storeFor(request).onComplete(result -> context.runOnContext(v -> {
+      if (result.failed()) {
+        request.fail(result.cause(), request.info().name());
+        return;
+      }
+      try {
+        new Verbs(api.withStore(result.result()), bookmarkInterval).handle(request);
+      } catch (RuntimeException e) {
+        request.fail(e, request.info().name());
+      }
+    }));
   }
 }

@@ -35,6 +35,7 @@ import javax.net.ssl.TrustManager;
  * @param requestTimeout deadline of non-watch requests (504 beyond)
  * @param bookmarkInterval watch bookmark period
  * @param clock timestamps and deadlines
+ * @param views the views serving Revisor's own kinds, by definition name ({@code <plural>.<group>})
  */
 public record ServerSettings(
     ResourceRegistry registry,
@@ -53,4 +54,9 @@ public record ServerSettings(
     long maxBodyBytes,
     Duration requestTimeout,
     Duration bookmarkInterval,
-    Clock clock) {}
+    Clock clock,
+    java.util.Map<String, KindView> views) {
+  public ServerSettings {
+    views = java.util.Map.copyOf(views);
+  }
+}
