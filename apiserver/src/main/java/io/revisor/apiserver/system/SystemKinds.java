@@ -20,6 +20,8 @@ public final class SystemKinds {
     Targets targets = new Targets(registry);
     TargetAccess access = new TargetAccess(authorizer);
     return Map.of(
-        "revisions.revisor.io", new Revisions(store, targets, access));
+        "revisions.revisor.io", new Revisions(store, targets, access),
+        "deletedobjects.revisor.io", new DeletedObjects(store, targets, access),
+        "restores.revisor.io", new Restores(store, targets, access));
   }
 }
