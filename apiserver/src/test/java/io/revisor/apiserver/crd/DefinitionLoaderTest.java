@@ -53,6 +53,28 @@ class DefinitionLoaderTest {
   }
 
   @Test
+  void systemKindsRestrictVerbsAndDeclareSelectableFields() {
+    List<ResourceDefinition> system = DefinitionLoader.system();
+    assertThat(system).extracting(ResourceDefinition::name).containsExactly("revisions.revisor.io",
+        "deletedobjects.revisor.io", "restores.revisor.io", "resourcestats.revisor.io", "storagequotas.revisor.io");
+    assertThat(system).extracting(ResourceDefinition::verbs).containsExactly(
+        List.of("get", "list", "watch"), List.of("get", "list"), ResourceDefinition.ALL_VERBS, List.of("get", "list"),
+        ResourceDefinition.ALL_VERBS);
+    assertThat(system.get(0).storageVersion().selectableFields())
+        .containsExactly("spec.resource", "spec.name", "spec.action", "spec.user");
+  }
+
+  @Test
+  void annotationsAndSelectableFieldsOfServedDefinitions() {
+    ResourceDefinition widgets = DefinitionLoader.parse("w.yaml", VALID
+        .replace("  name: widgets.example.com", "  name: widgets.example.com\n  annotations:\n    team: a")
+        .replace("      schema:", "      selectableFields:\n        - jsonPath: .spec.color\n      schema:")).get(0);
+    assertThat(widgets.annotations()).containsEntry("team", "a");
+    assertThat(widgets.verbs()).isEqualTo(ResourceDefinition.ALL_VERBS);
+    assertThat(widgets.storageVersion().selectableFields()).containsExactly("spec.color");
+  }
+
+  @Test
   void defaultsAndAgeColumn() {
     ResourceDefinition widgets = DefinitionLoader.parse("w.yaml", VALID).get(0);
     assertThat(widgets.names().singular()).isEqualTo("widget");
@@ -96,6 +118,19 @@ class DefinitionLoaderTest {
             "spec.versions[0].additionalPrinterColumns[0].jsonPath"),
         Arguments.of("webhook conversion", VALID.replace("  scope: Namespaced",
             "  scope: Namespaced\n  conversion:\n    strategy: Webhook"), "spec.conversion.strategy"),
+        Arguments.of("Revisor's own group", VALID.replace("example.com", "revisor.io"), "spec.group"),
+        Arguments.of("restricted verbs", VALID.replace("  name: widgets.example.com",
+            "  name: widgets.example.com\n  annotations:\n    revisor.io/verbs: get,list"),
+            "metadata.annotations[revisor.io/verbs]"),
+        Arguments.of("selectable field without a dot", VALID.replace("      schema:",
+            "      selectableFields:\n        - jsonPath: spec.color\n      schema:"),
+            "spec.versions[0].selectableFields[0].jsonPath"),
+        Arguments.of("selectable metadata.name", VALID.replace("      schema:",
+            "      selectableFields:\n        - jsonPath: .metadata.name\n      schema:"),
+            "spec.versions[0].selectableFields[0].jsonPath"),
+        Arguments.of("duplicate selectable field", VALID.replace("      schema:",
+            "      selectableFields:\n        - jsonPath: .spec.a\n        - jsonPath: .spec.a\n      schema:"),
+            "spec.versions[0].selectableFields[1].jsonPath"),
         Arguments.of("not YAML", "a: [", ""));
   }
 
