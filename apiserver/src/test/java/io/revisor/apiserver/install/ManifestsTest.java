@@ -436,9 +436,12 @@ class ManifestsTest {
     }
   }
 
+  /** One APIService per group-version the server serves: {@code definitions} and Revisor's own kinds. */
   private static void assertOneApiServicePerServedGroupVersion(Rendered r, List<ResourceDefinition> definitions) {
     Set<String> served = new TreeSet<>();
-    for (ResourceDefinition definition : definitions) {
+    List<ResourceDefinition> all = new ArrayList<>(definitions);
+    all.addAll(DefinitionLoader.system());
+    for (ResourceDefinition definition : all) {
       for (ServedVersion version : definition.servedVersionsByPriority()) {
         served.add(version.name() + "." + definition.group());
       }
@@ -484,6 +487,19 @@ class ManifestsTest {
         assertThat(rules.stream().flatMap(rule -> rule.getVerbs().stream()))
             .as("view stays read-only")
             .isSubsetOf(READ_VERBS);
+      }
+      for (ResourceDefinition system : DefinitionLoader.system()) {
+        String resource = system.names().plural();
+        Set<String> granted = rules.stream()
+            .filter(rule -> matches(rule.getApiGroups(), system.group()) && matches(rule.getResources(), resource))
+            .flatMap(rule -> rule.getVerbs().stream())
+            .collect(Collectors.toSet());
+        Set<String> expected = new java.util.TreeSet<>(READ_VERBS);
+        if (!entry.getKey().equals("view") && resource.equals("restores")) {
+          expected.addAll(ALL_VERBS);
+        }
+        assertThat(new java.util.TreeSet<>(granted)).as("verbs on %s.%s aggregated to %s", resource, system.group(),
+            entry.getKey()).isEqualTo(expected);
       }
     }
   }
