@@ -36,7 +36,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +87,7 @@ public final class Revisor implements AutoCloseable {
   public static Revisor start(ServerOptions options) {
     AtomicBoolean shuttingDown = new AtomicBoolean();
     ResourceRegistry registry = ResourceRegistry.of(definitions(options));
+    RetentionSettings retention = RetentionSettings.of(options, registry);
     ClusterClients clusters = new ClusterClients();
     AccessControl access = AccessControl.assemble(options, clusters);
     Serving serving;
@@ -102,7 +102,7 @@ public final class Revisor implements AutoCloseable {
     }
     ResourceStore raw = ResourceStore.open(kv, ResourceStoreOptions.builder().keyPrefix(options.etcdPrefix).build());
     Maintenance maintenance = Maintenance.start(kv, MaintenanceOptions.defaults(options.etcdPrefix)
-        .withIntervals(options.compactionInterval, Duration.ofMinutes(10)));
+        .withIntervals(options.compactionInterval, options.retentionPruneInterval).withRetention(retention));
     ApiMetrics metrics = new ApiMetrics();
     ResourceStore store = new MeteredResourceStore(raw, metrics);
     Vertx vertx = Vertx.vertx();
