@@ -263,6 +263,17 @@ public final class ServerOptions {
           + "Default: ${DEFAULT-VALUE}.")
   public Duration shutdownDelay;
 
+  // Metrics
+  @Option(names = "--metrics-per-namespace", defaultValue = "false", arity = "0..1",
+      description = "Label revisor_objects and revisor_object_bytes by namespace instead of summing over namespaces. "
+          + "For small installations: one series per namespace and resource. Default: ${DEFAULT-VALUE}.")
+  public boolean metricsPerNamespace;
+
+  @Option(names = "--metrics-refresh-interval", defaultValue = "30s", converter = DurationConverter.class,
+      description = "How often revisor_objects and revisor_object_bytes are read from storage. "
+          + "Default: ${DEFAULT-VALUE}.")
+  public Duration metricsRefreshInterval;
+
   // Local development
   @Option(names = "--write-kubeconfig",
       description = "After start, write a kubeconfig for this server here (with the serving CA and the token of "
@@ -324,6 +335,9 @@ public final class ServerOptions {
     }
     if (retentionKeepVersions < 0) {
       problems.add("--retention-keep-versions must not be negative (0 keeps every version)");
+    }
+    if (metricsRefreshInterval.isZero()) {
+      problems.add("--metrics-refresh-interval must be positive");
     }
     return problems;
   }
