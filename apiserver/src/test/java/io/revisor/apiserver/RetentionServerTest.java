@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,28 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the versions reads can still reach. A pruned version answers 410 Expired once compaction has passed it.
  */
 class RetentionServerTest {
-  static final String KIND = """
-      apiVersion: apiextensions.k8s.io/v1
-      kind: CustomResourceDefinition
-      metadata:
-        name: %1$s.example.com%2$s
-      spec:
-        group: example.com
-        scope: Namespaced
-        names: {plural: %1$s, kind: %3$s}
-        versions:
-          - name: v1
-            served: true
-            storage: true
-            schema:
-              openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
-      """;
-
   @Test
   void theFlagAndAnAnnotationOverItArePrunedToByTheServer(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("widgets.yaml"), KIND.formatted("widgets",
-        "\n  annotations:\n    revisor.io/retention-keep-versions: \"1\"", "Widget"));
-    Files.writeString(dir.resolve("gadgets.yaml"), KIND.formatted("gadgets", "", "Gadget"));
+    Files.writeString(dir.resolve("widgets.yaml"), RetentionSettingsTest.definition("widgets", "Widget",
+        Map.of(RetentionSettings.KEEP_VERSIONS, "1")));
+    Files.writeString(dir.resolve("gadgets.yaml"), RetentionSettingsTest.definition("gadgets", "Gadget", Map.of()));
     try (RevisorServer server = RevisorServer.embedded("--resource-definitions=" + dir,
         "--retention-keep-versions=2", "--retention-prune-interval=100ms", "--etcd-compaction-interval=100ms")) {
       ApiClient api = server.admin();

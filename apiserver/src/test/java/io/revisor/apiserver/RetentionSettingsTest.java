@@ -25,26 +25,26 @@ import picocli.CommandLine;
 class RetentionSettingsTest {
   static final ResourceType WIDGETS = ResourceType.namespaced("example.com", "widgets");
 
-  /** A definition of {@code widgets.example.com} with these annotations, as file {@code widgets.yaml}. */
-  static String widgets(Map<String, String> annotations) {
+  /** A namespaced kind {@code <plural>.example.com} with these annotations and any content. */
+  static String definition(String plural, String kind, Map<String, String> annotations) {
     String metadata = annotations.isEmpty() ? "" : "\n  annotations:\n" + annotations.entrySet().stream()
         .map(a -> "    " + a.getKey() + ": \"" + a.getValue() + "\"").collect(Collectors.joining("\n"));
     return """
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition
         metadata:
-          name: widgets.example.com%s
+          name: %1$s.example.com%3$s
         spec:
           group: example.com
           scope: Namespaced
-          names: {plural: widgets, kind: Widget}
+          names: {plural: %1$s, kind: %2$s}
           versions:
             - name: v1
               served: true
               storage: true
               schema:
                 openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
-        """.formatted(metadata);
+        """.formatted(plural, kind, metadata);
   }
 
   static RetentionSettings settings(Map<String, String> annotations, String... flags) {
@@ -52,7 +52,7 @@ class RetentionSettingsTest {
     new CommandLine(options).parseArgs(flags);
     assertThat(options.validate()).isEmpty();
     List<ResourceDefinition> definitions = new ArrayList<>(DefinitionLoader.parse("widgets.yaml",
-        widgets(annotations)));
+        definition("widgets", "Widget", annotations)));
     definitions.addAll(DefinitionLoader.system());
     return RetentionSettings.of(options, ResourceRegistry.of(definitions));
   }

@@ -74,6 +74,18 @@ class ObjectGaugesTest {
     store.delete(key, Preconditions.NONE, null, new Actor("alice")).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
+  /** The sizes of what {@link #createSample()} stored, by namespace. */
+  record Sample(long teamA, long teamB, long organization) {}
+
+  /** Two dashboards in team-a, one in team-b, an organization, and an object of a kind that is not served. */
+  Sample createSample() throws Exception {
+    long teamA = create(DASHBOARDS, "team-a", "one") + create(DASHBOARDS, "team-a", "two");
+    long teamB = create(DASHBOARDS, "team-b", "three");
+    long organization = create(ORGANIZATIONS, null, "acme");
+    create(NOT_SERVED, "team-a", "w");
+    return new Sample(teamA, teamB, organization);
+  }
+
   /** The value of one series, found by all of its labels; fails when there is no such series. */
   double value(String name, String... tags) {
     Gauge gauge = registry.find(name).tags(tags).gauge();
@@ -84,20 +96,17 @@ class ObjectGaugesTest {
 
   @Test
   void summedOverNamespacesByDefault() throws Exception {
-    long a1 = create(DASHBOARDS, "team-a", "one");
-    long a2 = create(DASHBOARDS, "team-a", "two");
-    long b1 = create(DASHBOARDS, "team-b", "three");
-    long org = create(ORGANIZATIONS, null, "acme");
-    create(NOT_SERVED, "team-a", "w");
+    Sample sample = createSample();
     gauges = ObjectGauges.start(store, SERVED, registry, false, Duration.ofHours(1));
 
     assertThat(gauges.refresh()).isTrue();
 
     assertThat(value("revisor_objects", "group", "demo.revisor.io", "resource", "dashboards")).isEqualTo(3);
     assertThat(value("revisor_object_bytes", "group", "demo.revisor.io", "resource", "dashboards"))
-        .isEqualTo(a1 + a2 + b1);
+        .isEqualTo(sample.teamA() + sample.teamB());
     assertThat(value("revisor_objects", "group", "demo.revisor.io", "resource", "organizations")).isEqualTo(1);
-    assertThat(value("revisor_object_bytes", "group", "demo.revisor.io", "resource", "organizations")).isEqualTo(org);
+    assertThat(value("revisor_object_bytes", "group", "demo.revisor.io", "resource", "organizations"))
+        .isEqualTo(sample.organization());
     assertThat(value("revisor_objects", "group", "demo.revisor.io", "resource", "folders"))
         .as("a served kind without objects").isZero();
     assertThat(registry.find("revisor_objects").tag("group", "example.com").gauges()).as("not served").isEmpty();
@@ -105,11 +114,7 @@ class ObjectGaugesTest {
 
   @Test
   void perNamespaceSeriesWithTheNamespaceLabel() throws Exception {
-    long a1 = create(DASHBOARDS, "team-a", "one");
-    long a2 = create(DASHBOARDS, "team-a", "two");
-    long b1 = create(DASHBOARDS, "team-b", "three");
-    long org = create(ORGANIZATIONS, null, "acme");
-    create(NOT_SERVED, "team-a", "w");
+    Sample sample = createSample();
     gauges = ObjectGauges.start(store, SERVED, registry, true, Duration.ofHours(1));
 
     assertThat(gauges.refresh()).isTrue();
@@ -117,15 +122,15 @@ class ObjectGaugesTest {
     assertThat(value("revisor_objects", "group", "demo.revisor.io", "resource", "dashboards", "namespace", "team-a"))
         .isEqualTo(2);
     assertThat(value("revisor_object_bytes", "group", "demo.revisor.io", "resource", "dashboards",
-        "namespace", "team-a")).isEqualTo(a1 + a2);
+        "namespace", "team-a")).isEqualTo(sample.teamA());
     assertThat(value("revisor_objects", "group", "demo.revisor.io", "resource", "dashboards", "namespace", "team-b"))
         .isEqualTo(1);
     assertThat(value("revisor_object_bytes", "group", "demo.revisor.io", "resource", "dashboards",
-        "namespace", "team-b")).isEqualTo(b1);
+        "namespace", "team-b")).isEqualTo(sample.teamB());
     assertThat(value("revisor_objects", "group", "demo.revisor.io", "resource", "organizations", "namespace", ""))
         .isEqualTo(1);
     assertThat(value("revisor_object_bytes", "group", "demo.revisor.io", "resource", "organizations",
-        "namespace", "")).isEqualTo(org);
+        "namespace", "")).isEqualTo(sample.organization());
     assertThat(registry.find("revisor_objects").gauges()).as("no folders, nothing not served").hasSize(3);
   }
 
