@@ -13,6 +13,7 @@ import io.revisor.apiserver.http.ApiServer;
 import io.revisor.apiserver.http.ServerSettings;
 import io.revisor.apiserver.metrics.ApiMetrics;
 import io.revisor.apiserver.metrics.MeteredResourceStore;
+import io.revisor.apiserver.metrics.ObjectGauges;
 import io.revisor.apiserver.system.SystemKinds;
 import io.revisor.apiserver.tls.KeyCertPair;
 import io.revisor.apiserver.tls.SelfSignedCertificates;
@@ -36,7 +37,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +59,7 @@ public final class Revisor implements AutoCloseable {
   private final KvStore kv;
   private final ResourceStore store;
   private final Maintenance maintenance;
+  private final ObjectGauges objectGauges;
   private final Vertx vertx;
   private final ApiServer server;
   private final Path caFile;
@@ -66,8 +67,8 @@ public final class Revisor implements AutoCloseable {
   private BackgroundTasks background;
 
   private Revisor(ServerOptions options, ResourceRegistry registry, AccessControl access, KvStore kv,
-      ResourceStore store, Maintenance maintenance, Vertx vertx, ApiServer server, Path caFile,
-      AtomicBoolean shuttingDown) {
+      ResourceStore store, Maintenance maintenance, ObjectGauges objectGauges, Vertx vertx, ApiServer server,
+      Path caFile, AtomicBoolean shuttingDown) {
     this.options = options;
     this.registry = registry;
     this.access = access;
@@ -75,6 +76,7 @@ public final class Revisor implements AutoCloseable {
     this.kv = kv;
     this.store = store;
     this.maintenance = maintenance;
+    this.objectGauges = objectGauges;
     this.vertx = vertx;
     this.server = server;
     this.caFile = caFile;
@@ -88,6 +90,7 @@ public final class Revisor implements AutoCloseable {
   public static Revisor start(ServerOptions options) {
     AtomicBoolean shuttingDown = new AtomicBoolean();
     ResourceRegistry registry = ResourceRegistry.of(definitions(options));
+    RetentionSettings retention = RetentionSettings.of(options, registry);
     ClusterClients clusters = new ClusterClients();
     AccessControl access = AccessControl.assemble(options, clusters);
     Serving serving;
@@ -102,7 +105,7 @@ public final class Revisor implements AutoCloseable {
     }
     ResourceStore raw = ResourceStore.open(kv, ResourceStoreOptions.builder().keyPrefix(options.etcdPrefix).build());
     Maintenance maintenance = Maintenance.start(kv, MaintenanceOptions.defaults(options.etcdPrefix)
-        .withIntervals(options.compactionInterval, Duration.ofMinutes(10)));
+        .withIntervals(options.compactionInterval, options.retentionPruneInterval).withRetention(retention));
     ApiMetrics metrics = new ApiMetrics();
     ResourceStore store = new MeteredResourceStore(raw, metrics);
     Vertx vertx = Vertx.vertx();
@@ -125,8 +128,13 @@ public final class Revisor implements AutoCloseable {
       kv.close();
       throw new StartupException("cannot listen on " + options.bindAddress + ":" + options.securePort + ": " + e.getMessage(), e);
     }
-    Revisor revisor =
-        new Revisor(options, registry, access, kv, store, maintenance, vertx, server, serving.caFile(), shuttingDown);
+    // The kinds with stored objects (those that can be created; Revisor's read-only kinds are computed), read from
+    // the unmetered store: these background reads are no client's storage requests.
+    ObjectGauges objectGauges = ObjectGauges.start(raw,
+        registry.definitions().stream().filter(d -> d.serves("create")).map(ResourceDefinition::type).toList(),
+        metrics.registry(), options.metricsPerNamespace, options.metricsRefreshInterval);
+    Revisor revisor = new Revisor(options, registry, access, kv, store, maintenance, objectGauges, vertx, server,
+        serving.caFile(), shuttingDown);
     try {
       revisor.background = BackgroundTasks.start(options, serving, registry, server);
       if (options.writeKubeconfig != null) {
@@ -261,6 +269,7 @@ public final class Revisor implements AutoCloseable {
       LOG.warn("closing Vert.x: {}", e.toString());
     }
     access.close();
+    objectGauges.close();
     maintenance.close();
     store.close();
     kv.close();

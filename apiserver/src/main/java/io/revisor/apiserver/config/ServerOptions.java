@@ -103,6 +103,29 @@ public final class ServerOptions {
       converter = DurationConverter.class)
   public Duration compactionInterval;
 
+  @Option(names = "--retention-keep-versions", defaultValue = "0",
+      description = "Superseded versions kept per object, newest first; older ones are pruned. 0 keeps every version. "
+          + "A definition's revisor.io/retention-keep-versions annotation overrides it for its kind. "
+          + "Default: ${DEFAULT-VALUE}.")
+  public int retentionKeepVersions;
+
+  @Option(names = "--retention-max-age", converter = DurationConverter.class,
+      description = "Prune superseded versions that ended longer ago than this (e.g. 30d, 168h); 0 keeps them "
+          + "forever. A definition's revisor.io/retention-max-age annotation overrides it for its kind. "
+          + "Default: forever.")
+  public Duration retentionMaxAge;
+
+  @Option(names = "--trash-ttl", converter = DurationConverter.class,
+      description = "Drop the trash entries (what restores a deleted object) of objects deleted longer ago than this "
+          + "(e.g. 30d); 0 keeps them forever. A definition's revisor.io/trash-ttl annotation overrides it for its "
+          + "kind. Default: forever.")
+  public Duration trashTtl;
+
+  @Option(names = "--retention-prune-interval", defaultValue = "10m", converter = DurationConverter.class,
+      description = "How often retention is applied and unreferenced chunks are collected (by one replica at a "
+          + "time); 0 disables both. Default: ${DEFAULT-VALUE}.")
+  public Duration retentionPruneInterval;
+
   // Authentication
   @Option(names = "--token-auth-file",
       description = "Static bearer tokens, CSV lines token,user,uid,\"group1,group2\" (kube's format).")
@@ -240,6 +263,17 @@ public final class ServerOptions {
           + "Default: ${DEFAULT-VALUE}.")
   public Duration shutdownDelay;
 
+  // Metrics
+  @Option(names = "--metrics-per-namespace", defaultValue = "false", arity = "0..1",
+      description = "Label revisor_objects and revisor_object_bytes by namespace instead of summing over namespaces. "
+          + "For small installations: one series per namespace and resource. Default: ${DEFAULT-VALUE}.")
+  public boolean metricsPerNamespace;
+
+  @Option(names = "--metrics-refresh-interval", defaultValue = "30s", converter = DurationConverter.class,
+      description = "How often revisor_objects and revisor_object_bytes are read from storage. "
+          + "Default: ${DEFAULT-VALUE}.")
+  public Duration metricsRefreshInterval;
+
   // Local development
   @Option(names = "--write-kubeconfig",
       description = "After start, write a kubeconfig for this server here (with the serving CA and the token of "
@@ -298,6 +332,12 @@ public final class ServerOptions {
     }
     if (!etcdPrefix.startsWith("/") || etcdPrefix.endsWith("/")) {
       problems.add("--etcd-prefix must start with / and not end with /");
+    }
+    if (retentionKeepVersions < 0) {
+      problems.add("--retention-keep-versions must not be negative (0 keeps every version)");
+    }
+    if (metricsRefreshInterval.isZero()) {
+      problems.add("--metrics-refresh-interval must be positive");
     }
     return problems;
   }

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code apiserver_request_total{verb,group,resource,code}}, {@code apiserver_request_duration_seconds} (histogram by
  * verb, group and resource), {@code apiserver_current_inflight_requests{request_kind}}, {@code
  * apiserver_registered_watchers{group,resource}}, and {@code revisor_storage_request_duration_seconds{operation}};
- * plus JVM metrics. Thread-safe.
+ * plus JVM metrics, and the live objects that {@link ObjectGauges} registers here. Thread-safe.
  */
 public final class ApiMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
