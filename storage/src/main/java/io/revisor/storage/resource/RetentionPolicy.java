@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param keepVersions keep at most this many superseded versions per object (0 = no count limit)
  * @param maxAge drop superseded versions that ended longer ago than this (null = no age limit)
- * @param trashTtl drop trash entries (and the history of objects that stay deleted) older than this (null = keep)
+ * @param trashTtl drop trash entries older than this (null = keep): the object can then no longer be restored from
+ *     the trash; its history keys follow {@code keepVersions} and {@code maxAge} like any other's
  */
 public record RetentionPolicy(int keepVersions, Duration maxAge, Duration trashTtl) {
   /** Keep everything forever. */
