@@ -2049,6 +2049,20 @@ public abstract class AbstractResourceStoreContractTest {
     }
 
     @Test
+    void storedSizeIsWhatAWriteCounts() {
+      ObjectKey key = DASHBOARDS.key("sized", "a");
+      byte[] spaced = ("{ \"metadata\" : { \"name\" : \"a\", \"resourceVersion\" : \"99\" },\n"
+          + "  \"spec\" : { \"text\" : \"caf\u00e9\" } }").getBytes(UTF_8);
+      StoredObject created = await(store.create(key, spaced, ALICE));
+      assertThat(ResourceStats.storedSize(key, spaced))
+          .isEqualTo(statsOf(store, DASHBOARDS, "sized").bytes())
+          .isEqualTo(ResourceStats.storedSize(key, created.json()))
+          .isLessThan(spaced.length);
+      assertThatThrownBy(() -> ResourceStats.storedSize(DASHBOARDS.key("sized", "b"), spaced))
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.code()).isEqualTo(StorageErrorCode.INVALID));
+    }
+
+    @Test
     void followEveryKindOfChange() {
       ObjectKey a = dash("ns1", "a");
       StoredObject created = create(a);
