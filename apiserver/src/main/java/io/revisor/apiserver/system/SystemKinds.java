@@ -22,6 +22,7 @@ public final class SystemKinds {
     return Map.of(
         "revisions.revisor.io", new Revisions(store, targets, access),
         "deletedobjects.revisor.io", new DeletedObjects(store, targets, access),
-        "restores.revisor.io", new Restores(store, targets, access));
+        "restores.revisor.io", new Restores(store, targets, access),
+        "resourcestats.revisor.io", new ResourceStatsView(store, targets, access));
   }
 }
