@@ -107,7 +107,7 @@ public final class Revisor implements AutoCloseable {
     Maintenance maintenance = Maintenance.start(kv, MaintenanceOptions.defaults(options.etcdPrefix)
         .withIntervals(options.compactionInterval, options.retentionPruneInterval).withRetention(retention));
     ApiMetrics metrics = new ApiMetrics();
-    ResourceStore store = new MeteredResourceStore(raw, metrics);
+    ResourceStore store = SystemKinds.enforcingQuotas(new MeteredResourceStore(raw, metrics));
     Vertx vertx = Vertx.vertx();
     access.start();
     ServerSettings settings = new ServerSettings(registry, store, metrics, serving.keyCert(), access.clientTrust(),

@@ -23,6 +23,15 @@ public final class SystemKinds {
         "revisions.revisor.io", new Revisions(store, targets, access),
         "deletedobjects.revisor.io", new DeletedObjects(store, targets, access),
         "restores.revisor.io", new Restores(store, targets, access),
-        "resourcestats.revisor.io", new ResourceStatsView(store, targets, access));
+        "resourcestats.revisor.io", new ResourceStatsView(store, targets, access),
+        "storagequotas.revisor.io", new StorageQuotas(store, targets));
+  }
+
+  /**
+   * {@code store} enforcing StorageQuotas on creates, growing updates and restores of every served namespaced kind
+   * (see {@link QuotaEnforcement}). Closing it closes {@code store}.
+   */
+  public static ResourceStore enforcingQuotas(ResourceStore store) {
+    return new QuotaEnforcement(store);
   }
 }
