@@ -39,6 +39,12 @@ abstract class AbstractFabric8Test {
   static final ResourceDefinitionContext DASHBOARDS = new ResourceDefinitionContext.Builder()
       .withGroup("demo.revisor.io").withVersion("v1").withPlural("dashboards").withKind("Dashboard")
       .withNamespaced(true).build();
+  static final ResourceDefinitionContext RESOURCE_STATS = new ResourceDefinitionContext.Builder()
+      .withGroup("revisor.io").withVersion("v1").withPlural("resourcestats").withKind("ResourceStats")
+      .withNamespaced(true).build();
+  static final ResourceDefinitionContext STORAGE_QUOTAS = new ResourceDefinitionContext.Builder()
+      .withGroup("revisor.io").withVersion("v1").withPlural("storagequotas").withKind("StorageQuota")
+      .withNamespaced(true).build();
 
   private RevisorServer server;
 
@@ -164,6 +170,41 @@ abstract class AbstractFabric8Test {
       } finally {
         informer.close();
       }
+    }
+  }
+
+  @Test
+  void storageQuotasLimitAndResourceStatsCount() throws Exception {
+    String ns = "sq-" + UUID.randomUUID().toString().substring(0, 8);
+    try (KubernetesClient client = client(false)) {
+      var quotas = client.genericKubernetesResources(STORAGE_QUOTAS).inNamespace(ns);
+      GenericKubernetesResource quota = quotas.resource(new GenericKubernetesResourceBuilder()
+          .withApiVersion("revisor.io/v1").withKind("StorageQuota")
+          .withNewMetadata().withName("one").withNamespace(ns).endMetadata()
+          .withAdditionalProperties(Map.of("spec", Map.of("hard", Map.of("count/dashboards.demo.revisor.io", 1))))
+          .build()).create();
+      assertThat(quota.getAdditionalProperties().get("status")).isEqualTo(Map.of(
+          "hard", Map.of("count/dashboards.demo.revisor.io", "1"),
+          "used", Map.of("count/dashboards.demo.revisor.io", "0")));
+
+      var dashboards = client.genericKubernetesResources(DASHBOARDS).inNamespace(ns);
+      dashboards.resource(dashboard(ns, "home", "Home")).create();
+      KubernetesClientException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+          KubernetesClientException.class, () -> dashboards.resource(dashboard(ns, "second", "Second")).create());
+      assertThat(refused.getCode()).isEqualTo(403);
+      assertThat(refused.getStatus().getMessage()).isEqualTo("dashboards.demo.revisor.io \"second\" is forbidden: "
+          + "exceeded quota: one, requested: count/dashboards.demo.revisor.io=1, used: "
+          + "count/dashboards.demo.revisor.io=1, limited: count/dashboards.demo.revisor.io=1");
+
+      List<GenericKubernetesResource> stats =
+          client.genericKubernetesResources(RESOURCE_STATS).inNamespace(ns).list().getItems();
+      assertThat(stats).extracting(r -> r.getMetadata().getName())
+          .containsExactly("dashboards.demo.revisor.io", "folders.demo.revisor.io");
+      assertThat(stats.get(0).getAdditionalProperties().get("status")).isInstanceOfSatisfying(Map.class,
+          status -> assertThat(status.get("count")).isEqualTo(1));
+      assertThat(quotas.withName("one").get().getAdditionalProperties().get("status")).isInstanceOfSatisfying(
+          Map.class, status -> assertThat(status.get("used"))
+              .isEqualTo(Map.of("count/dashboards.demo.revisor.io", "1")));
     }
   }
 
