@@ -60,19 +60,7 @@ final class DeletedObjects implements KindView {
       ResourceDefinition target = targets.require(resource, "spec.resource");
       return access.require(request, target, "get", namespace, "").map(allowed -> new View(List.of(target)));
     }
-    List<Future<Boolean>> checks = new ArrayList<>();
-    for (ResourceDefinition target : targets.namespaced()) {
-      checks.add(access.allowed(request, target, "get", namespace));
-    }
-    return Future.all(checks).map(all -> {
-      List<ResourceDefinition> allowed = new ArrayList<>();
-      for (int i = 0; i < checks.size(); i++) {
-        if (checks.get(i).result()) {
-          allowed.add(targets.namespaced().get(i));
-        }
-      }
-      return new View(allowed);
-    });
+    return access.readable(request, targets.namespaced(), namespace).map(View::new);
   }
 
   /** The trash of the kinds in {@code kinds} (sorted by name). */

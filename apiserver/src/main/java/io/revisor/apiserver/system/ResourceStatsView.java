@@ -63,18 +63,7 @@ final class ResourceStatsView implements KindView {
       }
       return access.require(request, target.get(), "get", namespace, "").map(allowed -> new View(List.of(target.get())));
     }
-    List<Future<Boolean>> decisions = targets.namespaced().stream()
-        .map(target -> access.allowed(request, target, "get", namespace))
-        .toList();
-    return Future.all(decisions).map(all -> {
-      List<ResourceDefinition> readable = new ArrayList<>();
-      for (int i = 0; i < decisions.size(); i++) {
-        if (decisions.get(i).result()) {
-          readable.add(targets.namespaced().get(i));
-        }
-      }
-      return new View(readable);
-    });
+    return access.readable(request, targets.namespaced(), namespace).map(View::new);
   }
 
   /** The figures of the resources one request may read. */

@@ -213,18 +213,14 @@ final class Revisions implements KindView {
      * object becomes one ADDED Revision. The object's own watch feeds it; each change is looked up in the history
      * (for who, when and what), one at a time so that events keep their order.
      */
-    private final class RevisionWatch implements ResourceWatch, ResourceWatchListener {
+    private final class RevisionWatch extends SerialWatch {
       private final ResourceType type;
       private final WatchOptions options;
-      private final ResourceWatchListener listener;
-      private CompletableFuture<Void> delivered = CompletableFuture.completedFuture(null);
-      private ResourceWatch source;
-      private boolean closed;
 
       RevisionWatch(ResourceType type, WatchOptions options, ResourceWatchListener listener) {
+        super(listener);
         this.type = type;
         this.options = options;
-        this.listener = listener;
       }
 
       void start() {
@@ -275,14 +271,7 @@ final class Revisions implements KindView {
             + FieldSelector.escapeValue(key.name()));
         WatchOptions changes = new WatchOptions(key.namespace(), sameName, revision, false, options.bookmarks(),
             options.bookmarkInterval());
-        ResourceWatch watch = store.watch(key.type(), changes, this);
-        synchronized (this) {
-          if (!closed) {
-            source = watch;
-            return;
-          }
-        }
-        watch.close();
+        attach(store.watch(key.type(), changes, this));
       }
 
       @Override
@@ -296,49 +285,6 @@ final class Revisions implements KindView {
               .thenCompose(entry -> View.this.previous(entry).thenAccept(previous -> emit(new WatchEvent(
                   WatchEvent.Type.ADDED, stored(type, entry, previous), entry.resourceVersion(), false))));
         });
-      }
-
-      @Override
-      public void onClose(StorageException error) {
-        then(() -> {
-          end(error);
-          return CompletableFuture.completedFuture(null);
-        });
-      }
-
-      /** Runs {@code step} after every earlier one; a failed step ends the watch with its error. */
-      private synchronized void then(java.util.function.Supplier<CompletionStage<Void>> step) {
-        delivered = delivered.thenCompose(v -> step.get()).exceptionally(failure -> {
-          end(StorageException.from(failure));
-          return null;
-        });
-      }
-
-      private void end(StorageException error) {
-        ResourceWatch watch;
-        synchronized (this) {
-          if (closed) {
-            return;
-          }
-          closed = true;
-          watch = source;
-        }
-        if (watch != null) {
-          watch.close();
-        }
-        listener.onClose(error);
-      }
-
-      @Override
-      public void close() {
-        ResourceWatch watch;
-        synchronized (this) {
-          closed = true;
-          watch = source;
-        }
-        if (watch != null) {
-          watch.close();
-        }
       }
     }
   }

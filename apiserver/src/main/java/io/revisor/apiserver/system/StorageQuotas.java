@@ -18,13 +18,11 @@ import io.revisor.storage.resource.ResourceStore;
 import io.revisor.storage.resource.ResourceType;
 import io.revisor.storage.resource.ResourceWatch;
 import io.revisor.storage.resource.ResourceWatchListener;
-import io.revisor.storage.resource.StorageException;
 import io.revisor.storage.resource.StoredObject;
 import io.revisor.storage.resource.UpdateFunction;
 import io.revisor.storage.resource.WatchEvent;
 import io.revisor.storage.resource.WatchOptions;
 import io.vertx.core.Future;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +111,7 @@ final class StorageQuotas implements KindView {
     @Override
     public ResourceWatch watch(ResourceType type, WatchOptions options, ResourceWatchListener listener) {
       StatusWatch watch = new StatusWatch(listener);
-      watch.source = delegate().watch(type, options, watch);
+      watch.attach(delegate().watch(type, options, watch));
       return watch;
     }
 
@@ -135,18 +133,10 @@ final class StorageQuotas implements KindView {
       return quota;
     }
 
-    /**
-     * A StorageQuota's events with their status, in the source's order: each event waits for the usage of the one
-     * before it. A failed lookup ends the watch with its error.
-     */
-    private final class StatusWatch implements ResourceWatch, ResourceWatchListener {
-      private final ResourceWatchListener listener;
-      private CompletableFuture<Void> delivered = CompletableFuture.completedFuture(null);
-      private volatile ResourceWatch source;
-      private boolean ended;
-
+    /** A StorageQuota's events with their status, in the source's order; a failed lookup ends the watch. */
+    private final class StatusWatch extends SerialWatch {
       StatusWatch(ResourceWatchListener listener) {
-        this.listener = listener;
+        super(listener);
       }
 
       @Override
@@ -157,52 +147,11 @@ final class StorageQuotas implements KindView {
                 new WatchEvent(event.type(), object, event.resourceVersion(), event.initialEventsEnd()))));
       }
 
-      @Override
-      public void onClose(StorageException error) {
-        then(() -> {
-          end(error);
-          return CompletableFuture.completedFuture(null);
-        });
-      }
-
       private CompletionStage<Void> deliver(WatchEvent event) {
-        synchronized (this) {
-          if (ended) {
-            return CompletableFuture.completedFuture(null);
-          }
+        if (!closed()) {
+          listener.onEvent(event);
         }
-        listener.onEvent(event);
         return CompletableFuture.completedFuture(null);
-      }
-
-      /** Runs {@code step} after every earlier one; a failed step ends the watch with its error. */
-      private synchronized void then(java.util.function.Supplier<CompletionStage<Void>> step) {
-        delivered = delivered.thenCompose(v -> step.get()).exceptionally(failure -> {
-          end(StorageException.from(failure));
-          return null;
-        });
-      }
-
-      private void end(StorageException error) {
-        synchronized (this) {
-          if (ended) {
-            return;
-          }
-          ended = true;
-        }
-        close();
-        listener.onClose(error);
-      }
-
-      @Override
-      public void close() {
-        synchronized (this) {
-          ended = true;
-        }
-        ResourceWatch watch = source;
-        if (watch != null) {
-          watch.close();
-        }
       }
     }
   }

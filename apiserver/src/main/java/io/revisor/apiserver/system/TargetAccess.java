@@ -8,6 +8,8 @@ import io.revisor.apiserver.crd.ResourceDefinition;
 import io.revisor.apiserver.http.ApiServer;
 import io.revisor.apiserver.http.ResourceRequest;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The second authorization of Revisor's own kinds: reading the history of an object, its trash entry or its
@@ -34,9 +36,26 @@ final class TargetAccess {
   }
 
   /** Whether the request's user may {@code verb} objects of {@code target} in {@code namespace}; never fails. */
-  Future<Boolean> allowed(ResourceRequest request, ResourceDefinition target, String verb, String namespace) {
+  private Future<Boolean> allowed(ResourceRequest request, ResourceDefinition target, String verb, String namespace) {
     return decide(attributes(request, target, verb, namespace, ""))
         .map(decision -> decision.verdict() == Authorizer.Verdict.ALLOW);
+  }
+
+  /**
+   * Of {@code targets}, those whose objects the request's user may {@code get} in {@code namespace} (empty: every
+   * namespace), in their order; never fails.
+   */
+  Future<List<ResourceDefinition>> readable(ResourceRequest request, List<ResourceDefinition> targets, String namespace) {
+    List<Future<Boolean>> decisions = targets.stream().map(t -> allowed(request, t, "get", namespace)).toList();
+    return Future.all(decisions).map(all -> {
+      List<ResourceDefinition> readable = new ArrayList<>();
+      for (int i = 0; i < decisions.size(); i++) {
+        if (decisions.get(i).result()) {
+          readable.add(targets.get(i));
+        }
+      }
+      return readable;
+    });
   }
 
   private Future<Authorizer.Decision> decide(AuthorizationAttributes asked) {

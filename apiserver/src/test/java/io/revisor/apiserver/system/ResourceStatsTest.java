@@ -14,53 +14,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ResourceStats over HTTP on a running server: exact figures after every write, one item per served namespaced
  * resource, paging with its own continue tokens, selectors, and items left out without {@code get} on the resource.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ResourceStatsTest {
-  static final String DEMO = "/apis/demo.revisor.io/v1/namespaces/";
-  static final String SYSTEM = "/apis/revisor.io/v1/namespaces/";
+class ResourceStatsTest extends SystemKindTestBase {
   private static final String DASHBOARDS = "dashboards.demo.revisor.io";
   private static final String FOLDERS = "folders.demo.revisor.io";
   private static final ObjectMapper PLAIN = new ObjectMapper();
 
   @TempDir Path dir;
-  private RevisorServer server;
-  private ApiClient admin;
-
-  @BeforeAll
-  void start() {
-    server = RevisorServer.embedded();
-    admin = server.admin();
-  }
-
-  @AfterAll
-  void stop() {
-    server.close();
-  }
-
-  static String namespace() {
-    return "ns-" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  static String dashboard(String name, String title) {
-    return "{\"apiVersion\":\"demo.revisor.io/v1\",\"kind\":\"Dashboard\",\"metadata\":{\"name\":\"" + name
-        + "\"},\"spec\":{\"title\":\"" + title + "\"}}";
-  }
-
-  static String folder(String name) {
-    return "{\"apiVersion\":\"demo.revisor.io/v1\",\"kind\":\"Folder\",\"metadata\":{\"name\":\"" + name
-        + "\"},\"spec\":{\"displayName\":\"F\"}}";
-  }
 
   private static String stats(String ns) {
     return SYSTEM + ns + "/resourcestats";

@@ -1,43 +1,18 @@
 package io.revisor.apiserver.system;
 
-import static io.revisor.apiserver.system.ResourceStatsTest.DEMO;
-import static io.revisor.apiserver.system.ResourceStatsTest.SYSTEM;
-import static io.revisor.apiserver.system.ResourceStatsTest.dashboard;
-import static io.revisor.apiserver.system.ResourceStatsTest.folder;
-import static io.revisor.apiserver.system.ResourceStatsTest.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.revisor.apiserver.testing.ApiClient;
 import io.revisor.apiserver.testing.ApiClient.Response;
-import io.revisor.apiserver.testing.RevisorServer;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * StorageQuotas over HTTP on a running server: validation (422), the computed status, and enforcement on creates and
  * growing updates of served kinds with kube's ResourceQuota 403.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StorageQuotaTest {
-
-  private RevisorServer server;
-  private ApiClient admin;
-
-  @BeforeAll
-  void start() {
-    server = RevisorServer.embedded();
-    admin = server.admin();
-  }
-
-  @AfterAll
-  void stop() {
-    server.close();
-  }
-
+class StorageQuotaTest extends SystemKindTestBase {
   static String quota(String name, String hard) {
     return "{\"apiVersion\":\"revisor.io/v1\",\"kind\":\"StorageQuota\",\"metadata\":{\"name\":\"" + name
         + "\"},\"spec\":{\"hard\":" + hard + "}}";
@@ -117,6 +92,28 @@ class StorageQuotaTest {
     assertThat(admin.patch(DEMO + ns + "/dashboards/a", merge, "{\"spec\":{\"description\":null}}").code())
         .as("shrinking").isEqualTo(200);
     assertThat(bytes(ns, "dashboards.demo.revisor.io")).isLessThan(grown);
+  }
+
+  @Test
+  void aRestoreOfADeletedObjectCountsAsACreate() {
+    String ns = namespace();
+    created(DEMO + ns + "/dashboards", dashboard("a", "A"));
+    assertThat(admin.delete(DEMO + ns + "/dashboards/a").code()).isEqualTo(200);
+    created(DEMO + ns + "/dashboards", dashboard("b", "B"));
+    created(SYSTEM + ns + "/storagequotas", quota("one", "{\"count/dashboards.demo.revisor.io\": 1}"));
+
+    JsonNode refused = created(SYSTEM + ns + "/restores", HistoryApiTest.restore("back", "a", null, null)).json();
+    assertThat(refused.path("status").path("phase").asText()).isEqualTo("Failed");
+    assertThat(refused.path("status").path("reason").asText()).isEqualTo("Forbidden");
+    assertThat(refused.path("status").path("message").asText()).isEqualTo("dashboards.demo.revisor.io \"a\" is "
+        + "forbidden: exceeded quota: one, requested: count/dashboards.demo.revisor.io=1, used: "
+        + "count/dashboards.demo.revisor.io=1, limited: count/dashboards.demo.revisor.io=1");
+    assertThat(admin.get(DEMO + ns + "/dashboards/a").code()).isEqualTo(404);
+
+    assertThat(admin.delete(DEMO + ns + "/dashboards/b").code()).isEqualTo(200);
+    JsonNode restored = created(SYSTEM + ns + "/restores", HistoryApiTest.restore("again", "a", null, null)).json();
+    assertThat(restored.path("status").path("phase").asText()).isEqualTo("Succeeded");
+    assertThat(admin.get(DEMO + ns + "/dashboards/a").code()).isEqualTo(200);
   }
 
   @Test
