@@ -7,6 +7,7 @@ import io.revisor.apiserver.testing.RevisorServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -194,6 +195,26 @@ abstract class AbstractKubectlTest {
     assertThat(out.lines().filter(l -> l.startsWith("dashboard")).count()).isEqualTo(7);
     Kubectl.Result verbose = kubectl.run("get", "dashboards", "-n", ns, "--chunk-size=2", "-v=6");
     assertThat(verbose.err().lines().filter(l -> l.contains("continue=")).count()).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void storageQuotaRefusesAndResourceStatsCount() throws Exception {
+    kubectl.run("apply", "-n", ns, "-f", file("quota.yaml", "apiVersion: revisor.io/v1\nkind: StorageQuota\n"
+        + "metadata:\n  name: one\nspec:\n  hard:\n    count/dashboards.demo.revisor.io: 1\n").toString()).ok();
+    kubectl.run("apply", "-n", ns, "-f", file("a.yaml", dashboardYaml("a", "Alpha", "")).toString()).ok();
+    Kubectl.Result refused = kubectl.run("apply", "-n", ns, "-f", file("b.yaml", dashboardYaml("b", "Beta", ""))
+        .toString());
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.err()).contains("Error from server (Forbidden)", "dashboards.demo.revisor.io \"b\" is "
+        + "forbidden: exceeded quota: one, requested: count/dashboards.demo.revisor.io=1, used: "
+        + "count/dashboards.demo.revisor.io=1, limited: count/dashboards.demo.revisor.io=1");
+
+    List<String> stats = kubectl.run("get", "resourcestats", "-n", ns).ok().out().lines().toList();
+    assertThat(stats.get(0).split("\\s{2,}")).containsExactly("NAME", "COUNT", "BYTES", "LATEST VERSION");
+    assertThat(stats.get(1).split("\\s+")).startsWith("dashboards.demo.revisor.io", "1");
+    assertThat(stats.get(2).split("\\s+")).containsExactly("folders.demo.revisor.io", "0", "0");
+    assertThat(kubectl.run("get", "squota", "one", "-n", ns, "-o", "jsonpath={.status.used}").ok().out())
+        .isEqualTo("{\"count/dashboards.demo.revisor.io\":\"1\"}");
   }
 
   @Test
