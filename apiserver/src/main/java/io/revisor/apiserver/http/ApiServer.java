@@ -204,6 +204,10 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private static void failure(RoutingContext ctx) {
+    // A request held for a later step (a body, a WebSocket upgrade) is read and dropped.
+    if (!ctx.request().isEnded()) {
+      ctx.request().resume();
+    }
     Throwable failure = ctx.failure();
     ApiException error;
     if (failure instanceof ApiException api) {

@@ -128,6 +128,12 @@ public final class ResourceHandlers implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
+    if (request.info().verb().equals("watch") && "websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+      // A watch takes the upgrade over after asynchronous steps (a view's authorization, the revision to start
+      // from), and Vert.x upgrades only a request that has not ended: hold it until then (toWebSocket resumes it; a
+      // failure resumes it in ApiServer's failure handler).
+      ctx.request().pause();
+    }
     KindView view = views.get(request.definition().name());
     if (view == null) {
       verbs.handle(request);

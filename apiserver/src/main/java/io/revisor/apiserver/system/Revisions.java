@@ -31,8 +31,10 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -86,6 +88,30 @@ final class Revisions implements KindView {
       return Future.failedFuture(ApiException.badRequest("spec.name: " + e.getMessage()));
     }
     return access.require(request, target, "get", namespace, name).map(allowed -> new View(target, key));
+  }
+
+  /**
+   * Sets {@code status.patch}, the RFC 6902 patch from {@code previous} to {@code current} (both changed in place:
+   * without the fields every write changes), and {@code status.changedFields}, the paths that patch touches, each
+   * once: removing several elements of an array removes at the same index several times.
+   */
+  static void describeChange(ObjectNode status, ObjectNode previous, ObjectNode current) {
+    JsonNode patch = JsonDiff.asJson(comparable(previous), comparable(current), DIFF);
+    Set<String> paths = new LinkedHashSet<>();
+    patch.forEach(op -> paths.add(op.path("path").asText()));
+    ArrayNode fields = status.putArray("changedFields");
+    paths.forEach(fields::add);
+    status.set("patch", patch);
+  }
+
+  /** An object without the fields every write changes, so that a diff shows only what the writer changed. */
+  private static ObjectNode comparable(ObjectNode object) {
+    JsonNode metadata = object.path("metadata");
+    if (metadata instanceof ObjectNode m) {
+      m.remove("resourceVersion");
+      m.remove("managedFields");
+    }
+    return object;
   }
 
   /** The Revisions of one object. */
@@ -177,10 +203,7 @@ final class Revisions implements KindView {
       if (previous != null) {
         status.put("previousResourceVersion", Long.toString(previous.resourceVersion()));
         if (entry.action() != Action.DELETED) {
-          JsonNode patch = JsonDiff.asJson(comparable(SystemObjects.json(previous)), comparable(object.deepCopy()), DIFF);
-          ArrayNode fields = status.putArray("changedFields");
-          patch.forEach(op -> fields.add(op.path("path").asText()));
-          status.set("patch", patch);
+          describeChange(status, SystemObjects.json(previous), object.deepCopy());
         }
       }
       return revision;
@@ -198,15 +221,6 @@ final class Revisions implements KindView {
       return next.object();
     }
 
-    /** An object without the fields every write changes, so that a diff shows only what the writer changed. */
-    private static ObjectNode comparable(ObjectNode object) {
-      JsonNode metadata = object.path("metadata");
-      if (metadata instanceof ObjectNode m) {
-        m.remove("resourceVersion");
-        m.remove("managedFields");
-      }
-      return object;
-    }
 
     /**
      * A watch of Revisions: the initial events are the whole history (oldest first), then every change of the

@@ -5,28 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.revisor.apiserver.testing.RevisorServer;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,55 +26,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The Fabric8 Kubernetes client, unchanged, against a running server: generic CRUD and informers over WebSocket and
  * HTTP watches that must see every change.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AbstractFabric8Test {
-  static final ResourceDefinitionContext DASHBOARDS = new ResourceDefinitionContext.Builder()
-      .withGroup("demo.revisor.io").withVersion("v1").withPlural("dashboards").withKind("Dashboard")
-      .withNamespaced(true).build();
+abstract class AbstractFabric8Test extends Fabric8TestBase {
   static final ResourceDefinitionContext RESOURCE_STATS = new ResourceDefinitionContext.Builder()
       .withGroup("revisor.io").withVersion("v1").withPlural("resourcestats").withKind("ResourceStats")
       .withNamespaced(true).build();
   static final ResourceDefinitionContext STORAGE_QUOTAS = new ResourceDefinitionContext.Builder()
       .withGroup("revisor.io").withVersion("v1").withPlural("storagequotas").withKind("StorageQuota")
       .withNamespaced(true).build();
-
-  private RevisorServer server;
-
-  protected abstract RevisorServer startServer();
-
-  protected void afterServerStopped() {}
-
-  @BeforeAll
-  void start() {
-    server = startServer();
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-    afterServerStopped();
-  }
-
-  KubernetesClient client(boolean onlyHttpWatches) throws Exception {
-    Config config = new ConfigBuilder(Config.empty())
-        .withMasterUrl(server.url())
-        .withCaCertData(java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(server.caFile())))
-        .withOauthToken(RevisorServer.ADMIN_TOKEN)
-        .withOnlyHttpWatches(onlyHttpWatches)
-        .withRequestTimeout(20_000)
-        .build();
-    return new KubernetesClientBuilder().withConfig(config).build();
-  }
-
-  static GenericKubernetesResource dashboard(String ns, String name, String title) {
-    return new GenericKubernetesResourceBuilder()
-        .withApiVersion("demo.revisor.io/v1").withKind("Dashboard")
-        .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-        .withAdditionalProperties(Map.of("spec", Map.of("title", title)))
-        .build();
-  }
 
   @Test
   void genericCrud() throws Exception {

@@ -665,9 +665,7 @@ public abstract class AbstractResourceApiTest {
       java.net.http.WebSocket socket = api.webSocket(dashboards() + "?watch=true&resourceVersion=" + rv(a), messages);
       try {
         JsonNode b = create("b");
-        String message = messages.poll(10, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(message).as("a message within 10 s").isNotNull();
-        JsonNode event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(message);
+        JsonNode event = nextMessage(messages);
         assertThat(event.path("type").asText()).isEqualTo("ADDED");
         assertThat(event.path("object")).isEqualTo(b);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -675,6 +673,33 @@ public abstract class AbstractResourceApiTest {
       } finally {
         socket.abort();
       }
+    }
+
+    /**
+     * The upgrade happens after an asynchronous step (reading the current revision to start from): the request must
+     * still be open for the watch to take it over.
+     */
+    @Test
+    void overWebSocketFromNow() throws Exception {
+      create("a");
+      java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+      java.net.http.WebSocket socket = api.webSocket(dashboards() + "?watch=true&sendInitialEvents=false"
+          + "&resourceVersionMatch=NotOlderThan", messages);
+      try {
+        JsonNode b = create("b");
+        JsonNode event = nextMessage(messages);
+        assertThat(event.path("type").asText()).isEqualTo("ADDED");
+        assertThat(event.path("object")).isEqualTo(b);
+      } finally {
+        socket.abort();
+      }
+    }
+
+    /** The next WebSocket message, as JSON; fails after 10 s without one. */
+    private static JsonNode nextMessage(java.util.concurrent.BlockingQueue<String> messages) throws Exception {
+      String message = messages.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(message).as("a message within 10 s").isNotNull();
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(message);
     }
 
     @Test
