@@ -138,9 +138,9 @@ final class Restores implements KindView {
       }
       StorageException e = StorageException.from(cause);
       return switch (e.code()) {
-        case ALREADY_EXISTS -> failure("AlreadyExists", object + " exists (it was created or restored since the deletion), "
-            + "and nothing was overwritten. To replace it with an old version, set spec.resourceVersion to that "
-            + "version's resourceVersion.");
+        case ALREADY_EXISTS -> failure("AlreadyExists", object + " exists (it was created or restored since the "
+            + "deletion), and nothing was overwritten. To replace it with an old version, set spec.resourceVersion to "
+            + "that version's resourceVersion.");
         case CONFLICT -> failure("Conflict", object + " has been modified since resourceVersion " + expected
             + " (now " + e.revision() + "), and nothing was overwritten.");
         case NOT_FOUND -> failure("NotFound", from == 0
