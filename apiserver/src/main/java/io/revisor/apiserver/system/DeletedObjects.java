@@ -107,7 +107,7 @@ final class DeletedObjects implements KindView {
       return store.trash(current.type(), options.namespace(), want, token).thenCompose(trash -> {
         for (TrashEntry entry : trash.entries()) {
           StoredObject item = stored(type, current, entry);
-          if (SystemObjects.matches(options.predicate(), SystemObjects.json(item))) {
+          if (item.matches(options.predicate())) {
             items.add(item);
           }
         }

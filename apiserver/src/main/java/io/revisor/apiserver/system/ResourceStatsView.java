@@ -115,7 +115,7 @@ final class ResourceStatsView implements KindView {
                 }
                 StoredObject item = item(type, namespace, target, byScope.get(namespace + "/" + target.name()),
                     revision);
-                if (SystemObjects.matches(options.predicate(), SystemObjects.json(item))) {
+                if (item.matches(options.predicate())) {
                   matching.add(item);
                 }
               }

@@ -159,7 +159,7 @@ final class Revisions implements KindView {
                 for (int i = 0; i < entries.size(); i++) {
                   HistoryEntry next = i + 1 < entries.size() ? entries.get(i + 1) : older;
                   StoredObject item = stored(type, entries.get(i), previous(entries.get(i), next));
-                  if (SystemObjects.matches(options.predicate(), SystemObjects.json(item))) {
+                  if (item.matches(options.predicate())) {
                     items.add(item);
                   }
                 }
@@ -275,7 +275,7 @@ final class Revisions implements KindView {
 
       private void emit(WatchEvent event) {
         if (event.type() == WatchEvent.Type.BOOKMARK
-            || SystemObjects.matches(options.predicate(), SystemObjects.json(event.object()))) {
+            || event.object().matches(options.predicate())) {
           listener.onEvent(event);
         }
       }

@@ -7,17 +7,13 @@ import io.revisor.apiserver.json.Json;
 import io.revisor.storage.resource.ObjectKey;
 import io.revisor.storage.resource.ResourceType;
 import io.revisor.storage.resource.StoredObject;
-import io.revisor.storage.selection.ObjectAttributes;
-import io.revisor.storage.selection.ObjectPredicate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 
-/** Building and selecting the computed objects of Revisor's own kinds. Stateless. */
+/** Building the computed objects of Revisor's own kinds. Stateless. */
 final class SystemObjects {
   static final String API_VERSION = "revisor.io/v1";
 
@@ -58,29 +54,5 @@ final class SystemObjects {
     JsonNode metadata = object.path("metadata");
     ObjectKey key = type.key(metadata.path("namespace").asText(""), metadata.path("name").asText());
     return new StoredObject(key, Json.bytes(object), resourceVersion);
-  }
-
-  /** Whether {@code predicate} (labels, {@code metadata.*} and any dotted field paths) selects {@code object}. */
-  static boolean matches(ObjectPredicate predicate, ObjectNode object) {
-    if (predicate.isEverything()) {
-      return true;
-    }
-    JsonNode metadata = object.path("metadata");
-    Map<String, String> labels = new HashMap<>();
-    metadata.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-    Map<String, String> fields = new HashMap<>();
-    fields.put("metadata.name", metadata.path("name").asText(""));
-    fields.put("metadata.namespace", metadata.path("namespace").asText(""));
-    for (String path : predicate.fieldPaths()) {
-      JsonNode node = object;
-      for (String part : path.split("\\.")) {
-        node = node.path(part);
-      }
-      if (node.isValueNode() && !node.isNull()) {
-        fields.put(path, node.asText());
-      }
-    }
-    return predicate.matches(new ObjectAttributes(metadata.path("name").asText(""),
-        metadata.path("namespace").asText(""), labels, fields));
   }
 }

@@ -8,6 +8,15 @@ package io.revisor.storage.resource;
  * @param resourceVersion the revision of this version (for a deleted object: the deletion revision)
  */
 public record StoredObject(ObjectKey key, byte[] json, long resourceVersion) {
+  /**
+   * Whether {@code predicate} selects this object, read as the store reads it for lists and watches (labels, {@code
+   * metadata.name}, {@code metadata.namespace} and any dotted field paths); the JSON is parsed only when the
+   * predicate does not select everything.
+   */
+  public boolean matches(io.revisor.storage.selection.ObjectPredicate predicate) {
+    return ObjectJson.matches(key, json, predicate);
+  }
+
   @Override
   public String toString() {
     return "StoredObject[" + key + "@" + resourceVersion + ", " + json.length + " bytes]";
