@@ -16,16 +16,20 @@ import io.revisor.bench.scenario.WriteScenarios;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -104,7 +108,7 @@ public final class BenchMain {
       report.environment("serverHeap", options.serverHeap());
       out.println("   etcd " + etcd.clientUrl() + ", Revisor https://127.0.0.1:" + server.port() + " (pid "
           + server.pid() + ")");
-      Context ctx = new Context(plan, report, vertx, server, client, raw, out);
+      Context ctx = new Context(plan, report, vertx, etcd, server, client, raw, out);
       Map<Scenario, Consumer<Context>> scenarios = Map.of(
           Scenario.CREATE, WriteScenarios::creates,
           Scenario.UPDATE, WriteScenarios::updates,
@@ -127,11 +131,40 @@ public final class BenchMain {
     } finally {
       Context.await(vertx.close().toCompletionStage(), Duration.ofSeconds(30), "closing Vert.x");
     }
+    keepLogs(work, options.out().resolve("logs"), out);
     if (keep) {
-      out.println("   kept " + work + " (logs) for a look");
+      out.println("   kept " + work + " for a look");
     } else {
       delete(work);
     }
+  }
+
+  /** Copies the server's and etcd's logs next to the results and says how many warnings and errors they hold. */
+  private static void keepLogs(Path work, Path logs, PrintStream out) {
+    try (Stream<Path> files = Files.walk(work)) {
+      Files.createDirectories(logs);
+      for (Path log : files.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
+        Path copy = Files.copy(log, logs.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        try (Stream<String> lines = Files.lines(copy)) {
+          Map<String, Long> levels = lines.map(BenchMain::level).filter(l -> !l.isEmpty())
+              .collect(Collectors.groupingBy(l -> l, TreeMap::new, Collectors.counting()));
+          out.println("   " + copy + ": " + (levels.isEmpty() ? "no warnings or errors" : levels));
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      out.println("   cannot keep the logs in " + logs + ": " + e);
+    }
+  }
+
+  /** WARN or ERROR when a log line (the server's or etcd's) is one, else empty. */
+  private static String level(String line) {
+    if (line.contains(" WARN ") || line.contains("\"level\":\"warn\"")) {
+      return "WARN";
+    }
+    if (line.contains(" ERROR ") || line.contains("\"level\":\"error\"")) {
+      return "ERROR";
+    }
+    return "";
   }
 
   /** Runs one scenario; a failure is recorded and the suite goes on. Returns whether it completed. */

@@ -4,12 +4,18 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One etcd member for the benchmark, started from the {@code etcd} binary ({@code $REVISOR_ETCD_BINARY}, else
@@ -20,13 +26,21 @@ public final class EtcdServer implements AutoCloseable {
   /** Well above what a full run writes (the default 2 GiB quota could fill with history before compaction). */
   private static final long QUOTA_BYTES = 8L << 30;
 
+  /** A line of etcd's gRPC counters: {@code grpc_server_handled_total{...,grpc_method="Range",...} 12}. */
+  private static final Pattern HANDLED = Pattern.compile(
+      "^grpc_server_handled_total\\{[^}]*grpc_method=\"(\\w+)\"[^}]*grpc_service=\"etcdserverpb\\.KV\"[^}]*}"
+          + " ([0-9.e+E]+)$");
+
   private final ChildProcess process;
   private final String clientUrl;
+  private final URI metrics;
   private final Path binary;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-  private EtcdServer(ChildProcess process, String clientUrl, Path binary) {
+  private EtcdServer(ChildProcess process, String clientUrl, URI metrics, Path binary) {
     this.process = process;
     this.clientUrl = clientUrl;
+    this.metrics = metrics;
     this.binary = binary;
   }
 
@@ -56,7 +70,7 @@ public final class EtcdServer implements AutoCloseable {
       try {
         p.awaitReady(Duration.ofSeconds(30),
             () -> Probe.get(http, URI.create(metrics + "/health"), null, "\"health\":\"true\""));
-        return new EtcdServer(p, client, binary);
+        return new EtcdServer(p, client, URI.create(metrics + "/metrics"), binary);
       } catch (IllegalStateException e) {
         p.close();
         failure = e;
@@ -102,6 +116,33 @@ public final class EtcdServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       return "unknown";
     }
+  }
+
+  /**
+   * How many KV requests etcd has answered so far, by method ({@code Range}, {@code Txn}, {@code Put},
+   * {@code DeleteRange}, {@code Compact}), whatever their outcome: from its {@code grpc_server_handled_total}.
+   *
+   * @throws IllegalStateException when the metrics cannot be read
+   */
+  public Map<String, Long> kvRequests() {
+    try {
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return kvRequests(answer.body());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + metrics + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** The KV request counts of a metrics page (package-private for tests). */
+  static Map<String, Long> kvRequests(String page) {
+    Map<String, Long> counts = new TreeMap<>();
+    page.lines().map(HANDLED::matcher).filter(Matcher::matches)
+        .forEach(m -> counts.merge(m.group(1), (long) Double.parseDouble(m.group(2)), Long::sum));
+    return counts;
   }
 
   @Override

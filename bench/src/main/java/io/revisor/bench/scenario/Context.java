@@ -3,6 +3,7 @@ package io.revisor.bench.scenario;
 import io.revisor.bench.Plan;
 import io.revisor.bench.client.RawEtcd;
 import io.revisor.bench.client.RevisorClient;
+import io.revisor.bench.env.EtcdServer;
 import io.revisor.bench.env.RevisorServer;
 import io.revisor.bench.load.ClosedLoop;
 import io.revisor.bench.load.Measurement;
@@ -13,20 +14,22 @@ import io.vertx.core.http.HttpMethod;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
- * What every scenario works with: the plan, the report, the server and both clients.
+ * What every scenario works with: the plan, the report, both servers and both clients.
  *
  * @param client the request client (a few HTTP/2 connections; lanes spread workers over them)
  * @param raw the raw etcd client, on the same etcd the server uses
  * @param log progress lines for people
  */
-public record Context(Plan plan, Report report, Vertx vertx, RevisorServer server, RevisorClient client, RawEtcd raw,
-    PrintStream log) {
+public record Context(Plan plan, Report report, Vertx vertx, EtcdServer etcd, RevisorServer server,
+    RevisorClient client, RawEtcd raw, PrintStream log) {
 
   /** Waits for {@code stage}; a failure or timeout becomes an {@link IllegalStateException} naming {@code what}. */
   public static <T> T await(CompletionStage<T> stage, Duration timeout, String what) {
@@ -42,18 +45,43 @@ public record Context(Plan plan, Report report, Vertx vertx, RevisorServer serve
     }
   }
 
+  /** Runs a measurement and counts the etcd requests it caused. */
+  Run run(Supplier<Measurement> measurement) {
+    Map<String, Long> before = etcd.kvRequests();
+    Measurement m = measurement.get();
+    return Run.of(m, before, etcd.kvRequests());
+  }
+
   /**
    * Adds the rows of one comparison (the Revisor row carries the ratio) and records failed operations as failures.
    */
-  void compare(String revisorId, String rawId, String scenario, Measurement revisor, Measurement raw) {
-    checkErrors(scenario + " (revisor)", revisor);
-    checkErrors(scenario + " (raw)", raw);
-    report.add(Row.of(revisorId, scenario, Row.REVISOR, revisor, revisor.opsPerSecond() / raw.opsPerSecond(),
-        summary(revisor)));
-    report.add(Row.of(rawId, scenario, Row.RAW, raw, null, summary(raw)));
+  void compare(String revisorId, String rawId, String scenario, Run revisor, Run raw) {
+    Measurement r = revisor.measurement();
+    Measurement e = raw.measurement();
+    report.add(row(revisorId, scenario, Row.REVISOR, revisor, r.opsPerSecond() / e.opsPerSecond(), ""));
+    report.add(row(rawId, scenario, Row.RAW, raw, null, ""));
     log.printf(Locale.ROOT, "  %-28s revisor %10.1f ops/s p50 %7.2f ms p99 %7.2f ms | raw %10.1f ops/s p50 %7.2f ms "
-        + "p99 %7.2f ms%n", scenario, revisor.opsPerSecond(), revisor.p50Ms(), revisor.p99Ms(), raw.opsPerSecond(),
-        raw.p50Ms(), raw.p99Ms());
+        + "p99 %7.2f ms | %s%n", scenario, r.opsPerSecond(), r.p50Ms(), r.p99Ms(), e.opsPerSecond(), e.p50Ms(),
+        e.p99Ms(), revisor.describeEtcd());
+  }
+
+  /**
+   * A row of one run: its summary and etcd cost in the note (after {@code prefix}), the etcd requests per operation
+   * as extra figures ({@code etcdRangePerOp}, ...). Failed operations also fail the run.
+   */
+  Row row(String id, String scenario, String side, Run run, Double ratio, String prefix) {
+    Measurement m = run.measurement();
+    if (m.errors() > 0) {
+      report.fail(scenario + " (" + side + "): " + m.errors() + " operations failed, first: " + m.firstError());
+    }
+    String note = prefix + String.format(Locale.ROOT, "%,d ops in %.1f s", m.ops(), m.seconds())
+        + (m.errors() == 0 ? "" : String.format(Locale.ROOT, ", %,d FAILED", m.errors()))
+        + (run.etcdPerOp().isEmpty() ? "" : "; " + run.describeEtcd());
+    Row row = Row.of(id, scenario, side, m, ratio, note);
+    for (Map.Entry<String, Double> e : run.etcdPerOp().entrySet()) {
+      row = row.with("etcd" + e.getKey() + "PerOp", e.getValue());
+    }
+    return row;
   }
 
   /**
@@ -69,21 +97,5 @@ public record Context(Plan plan, Report report, Vertx vertx, RevisorServer serve
       }
       return response;
     });
-  }
-
-  /** {@code 12,345 ops in 20.0 s}, plus failures when there were any (which also fail the run). */
-  String summary(Measurement m) {
-    return String.format(Locale.ROOT, "%,d ops in %.1f s", m.ops(), m.seconds()) + errors(m);
-  }
-
-  private String errors(Measurement m) {
-    return m.errors() == 0 ? "" : String.format(Locale.ROOT, "; %,d FAILED (%s)", m.errors(), m.firstError());
-  }
-
-  /** Records failed operations of a measurement as a failure of the run. */
-  void checkErrors(String what, Measurement m) {
-    if (m.errors() > 0) {
-      report.fail(what + ": " + m.errors() + " operations failed, first: " + m.firstError());
-    }
   }
 }

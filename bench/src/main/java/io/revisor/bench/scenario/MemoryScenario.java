@@ -31,24 +31,23 @@ public final class MemoryScenario {
     String list = KIND.path(NAMESPACE) + "?resourceVersion=0";
     Context.await(ctx.client().consume(0, list), LIST_TIMEOUT, "the empty list");
     long before = ctx.server().liveHeapBytes();
-    Measurement creates = ClosedLoop.run(64, n, Duration.ofMinutes(10),
-        (w, i) -> WriteScenarios.create(ctx, w, KIND, NAMESPACE, WriteScenarios.name(i)));
-    ctx.checkErrors("memory: creates", creates);
+    Run run = ctx.run(() -> ClosedLoop.run(64, n, Duration.ofMinutes(10),
+        (w, i) -> WriteScenarios.create(ctx, w, KIND, NAMESPACE, WriteScenarios.name(i))));
+    Measurement creates = run.measurement();
     long bytes = Context.await(ctx.client().consume(0, list), LIST_TIMEOUT, "the list of " + n);
     long after = ctx.server().liveHeapBytes();
     List<String> metrics = watchCacheMetrics(ctx);
     ctx.report().watchCacheMetrics(metrics);
 
     double perObject = (double) (after - before) / creates.ops();
-    String note = String.format(Locale.ROOT, "live heap %,.1f -> %,.1f MiB for %,d objects = %,.0f B/object; "
-        + "creates c=64 (list RV=0: %,.1f MiB)", before / 1048576.0, after / 1048576.0, creates.ops(), perObject,
-        bytes / 1048576.0);
-    ctx.report().add(Row.of(Ids.of(Ids.MEMORY, Row.REVISOR), "memory " + String.format(Locale.ROOT, "%,d", n)
-            + " x 1 KiB", Row.REVISOR, creates, perObject / Objects1k.SIZE, note)
+    String note = String.format(Locale.ROOT, "live heap %,.1f -> %,.1f MiB = %,.0f B/object (list RV=0: %,.1f MiB); "
+        + "creates c=64: ", before / 1048576.0, after / 1048576.0, perObject, bytes / 1048576.0);
+    String scenario = "memory " + String.format(Locale.ROOT, "%,d", n) + " x 1 KiB";
+    ctx.report().add(ctx.row(Ids.of(Ids.MEMORY, Row.REVISOR), scenario, Row.REVISOR, run, perObject / Objects1k.SIZE,
+            note)
         .with(Ids.HEAP_PER_OBJECT, perObject)
         .with(Ids.WATCH_CACHE_PRESENT, metrics.isEmpty() ? 0 : 1));
-    ctx.report().add(new Row(Ids.of(Ids.MEMORY, Row.RAW), "memory " + String.format(Locale.ROOT, "%,d", n)
-        + " x 1 KiB", Row.RAW, null, null, null, null, "object size " + Objects1k.SIZE + " B (ratio: heap/object "
+    ctx.report().add(new Row(Ids.of(Ids.MEMORY, Row.RAW), scenario, Row.RAW, null, null, null, null, "object size " + Objects1k.SIZE + " B (ratio: heap/object "
         + "over this)", java.util.Map.of()));
     ctx.log().printf(Locale.ROOT, "  heap per object %,.0f B (%.2fx the object's size)%n", perObject,
         perObject / Objects1k.SIZE);

@@ -45,23 +45,23 @@ public final class ReadScenario {
     WriteScenarios.populate(ctx, KIND, NAMESPACE, PREFIX, n, new AtomicLongArray(n), new AtomicLongArray(n));
     ctx.log().printf(Locale.ROOT, "  populated %,d objects on each side%n", n);
 
-    Measurement revisorGets = ClosedLoop.run(plan.getConcurrency(), plan.getOps(), plan.writeTime(), (w, i) ->
-        ctx.request(w, HttpMethod.GET, KIND.path(NAMESPACE, WriteScenarios.name(i % n)), null, 200));
-    Measurement rawGets = ClosedLoop.run(plan.getConcurrency(), plan.getOps(), plan.writeTime(), (w, i) ->
-        ctx.raw().get(PREFIX + WriteScenarios.name(i % n)).thenAccept(v -> {
+    Run revisorGets = ctx.run(() -> ClosedLoop.run(plan.getConcurrency(), plan.getOps(), plan.writeTime(),
+        (w, i) -> ctx.request(w, HttpMethod.GET, KIND.path(NAMESPACE, WriteScenarios.name(i % n)), null, 200)));
+    Run rawGets = ctx.run(() -> ClosedLoop.run(plan.getConcurrency(), plan.getOps(), plan.writeTime(),
+        (w, i) -> ctx.raw().get(PREFIX + WriteScenarios.name(i % n)).thenAccept(v -> {
           if (v == null) {
             throw new IllegalStateException("no key " + PREFIX + WriteScenarios.name(i % n));
           }
-        }));
+        })));
     ctx.compare(Ids.of(Ids.GET, Row.REVISOR), Ids.of(Ids.GET, Row.RAW),
         "get by name c=" + plan.getConcurrency(), revisorGets, rawGets);
 
     String collection = KIND.path(NAMESPACE);
-    Measurement raw = lists(ctx, i -> rawList(ctx, 0));
-    Measurement rawPaged = lists(ctx, i -> rawList(ctx, plan.pageSize()));
-    Measurement consistent = lists(ctx, checked(ctx, collection, 0));
-    Measurement rv0 = lists(ctx, checked(ctx, collection + "?resourceVersion=0", 0));
-    Measurement paged = lists(ctx, checked(ctx, collection, plan.pageSize()));
+    Run raw = lists(ctx, i -> rawList(ctx, 0));
+    Run rawPaged = lists(ctx, i -> rawList(ctx, plan.pageSize()));
+    Run consistent = lists(ctx, checked(ctx, collection, 0));
+    Run rv0 = lists(ctx, checked(ctx, collection + "?resourceVersion=0", 0));
+    Run paged = lists(ctx, checked(ctx, collection, plan.pageSize()));
 
     String what = String.format(Locale.ROOT, "list %,d", n);
     String rawName = what + " range+decode";
@@ -80,21 +80,21 @@ public final class ReadScenario {
     CompletionStage<Integer> start(long i);
   }
 
-  private static Measurement lists(Context ctx, ListOnce list) {
+  private static Run lists(Context ctx, ListOnce list) {
     Context.await(list.start(-1), Duration.ofMinutes(2), "the first list");
-    return ClosedLoop.run(1, ctx.plan().listRepeats(), ctx.plan().listTime(), (w, i) -> list.start(i));
+    return ctx.run(() -> ClosedLoop.run(1, ctx.plan().listRepeats(), ctx.plan().listTime(), (w, i) -> list.start(i)));
   }
 
-  private static void addList(Context ctx, String id, String scenario, String side, Measurement m, Measurement raw,
+  private static void addList(Context ctx, String id, String scenario, String side, Run run, Run raw,
       String rawName, int items) {
-    ctx.checkErrors(scenario, m);
+    Measurement m = run.measurement();
     double itemsPerSec = items * m.opsPerSecond();
-    String note = String.format(Locale.ROOT, "%,.0f items/s; %s", itemsPerSec, ctx.summary(m))
-        + (raw == null ? "" : "; ratio vs " + rawName);
-    ctx.report().add(Row.of(id, scenario, side, m, raw == null ? null : m.opsPerSecond() / raw.opsPerSecond(), note)
-        .with(Ids.ITEMS_PER_SEC, itemsPerSec));
-    ctx.log().printf(Locale.ROOT, "  %-40s %-7s p50 %8.1f ms  p99 %8.1f ms  %,12.0f items/s%n", scenario, side,
-        m.p50Ms(), m.p99Ms(), itemsPerSec);
+    Double ratio = raw == null ? null : m.opsPerSecond() / raw.measurement().opsPerSecond();
+    String prefix = String.format(Locale.ROOT, "%,.0f items/s; ", itemsPerSec)
+        + (raw == null ? "" : "ratio vs " + rawName + "; ");
+    ctx.report().add(ctx.row(id, scenario, side, run, ratio, prefix).with(Ids.ITEMS_PER_SEC, itemsPerSec));
+    ctx.log().printf(Locale.ROOT, "  %-40s %-7s p50 %8.1f ms  p99 %8.1f ms  %,12.0f items/s  %s%n", scenario, side,
+        m.p50Ms(), m.p99Ms(), itemsPerSec, run.describeEtcd());
   }
 
   /**

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -60,10 +61,10 @@ public final class WriteScenarios {
     for (int c : plan.writeConcurrency()) {
       String ns = "bench-create-c" + c;
       String prefix = RawEtcd.PREFIX + "create-c" + c + "/";
-      Measurement revisor = ClosedLoop.run(c, plan.writeOps(), plan.writeTime(),
-          (w, i) -> create(ctx, w, KIND, ns, name(i)));
-      Measurement raw = ClosedLoop.run(c, plan.writeOps(), plan.writeTime(),
-          (w, i) -> ctx.raw().create(prefix + name(i), KIND.body(ns, name(i), 0, null)));
+      Run revisor = ctx.run(() -> ClosedLoop.run(c, plan.writeOps(), plan.writeTime(),
+          (w, i) -> create(ctx, w, KIND, ns, name(i))));
+      Run raw = ctx.run(() -> ClosedLoop.run(c, plan.writeOps(), plan.writeTime(),
+          (w, i) -> ctx.raw().create(prefix + name(i), KIND.body(ns, name(i), 0, null))));
       ctx.compare(Ids.write("create", c, Row.REVISOR), Ids.write("create", c, Row.RAW), "create c=" + c,
           revisor, raw);
     }
@@ -78,28 +79,31 @@ public final class WriteScenarios {
     AtomicLongArray revisorRvs = new AtomicLongArray(pool);
     AtomicLongArray rawRvs = new AtomicLongArray(pool);
     populate(ctx, KIND, ns, prefix, pool, revisorRvs, rawRvs);
-    Updates revisorUpdates = (c, w, i, j) -> {
-      byte[] body = KIND.body(ns, name(j), i + 1, Long.toString(revisorRvs.get(j)));
+    // Every update writes a version never written before: the server skips a write whose result is unchanged.
+    AtomicLong versions = new AtomicLong();
+    Updates revisorUpdates = (w, j) -> {
+      byte[] body = KIND.body(ns, name(j), versions.incrementAndGet(), Long.toString(revisorRvs.get(j)));
       return ctx.request(w, HttpMethod.PUT, KIND.path(ns, name(j)), body, 200)
           .thenAccept(r -> revisorRvs.set(j, Long.parseLong(ListBodies.resourceVersion(r.body().getBytes()))));
     };
-    Updates rawUpdates = (c, w, i, j) -> ctx.raw()
-        .update(prefix + name(j), KIND.body(ns, name(j), i + 1, Long.toString(rawRvs.get(j))), rawRvs.get(j))
+    Updates rawUpdates = (w, j) -> ctx.raw()
+        .update(prefix + name(j), KIND.body(ns, name(j), versions.incrementAndGet(), Long.toString(rawRvs.get(j))),
+            rawRvs.get(j))
         .thenAccept(rv -> rawRvs.set(j, rv));
     run(16, pool, Long.MAX_VALUE, plan.warmup(), revisorUpdates);
     run(16, pool, Long.MAX_VALUE, plan.warmup(), rawUpdates);
     for (int c : plan.writeConcurrency()) {
-      Measurement revisor = run(c, pool, plan.writeOps(), plan.writeTime(), revisorUpdates);
-      Measurement raw = run(c, pool, plan.writeOps(), plan.writeTime(), rawUpdates);
+      Run revisor = ctx.run(() -> run(c, pool, plan.writeOps(), plan.writeTime(), revisorUpdates));
+      Run raw = ctx.run(() -> run(c, pool, plan.writeOps(), plan.writeTime(), rawUpdates));
       ctx.compare(Ids.write("update", c, Row.REVISOR), Ids.write("update", c, Row.RAW), "update c=" + c,
           revisor, raw);
     }
   }
 
-  /** An update of pool object {@code object} as operation {@code index} of {@code worker} in a run at {@code c}. */
+  /** An update of pool object {@code object} by {@code worker}. */
   @FunctionalInterface
   private interface Updates {
-    CompletionStage<?> start(int c, int worker, long index, int object);
+    CompletionStage<?> start(int worker, int object);
   }
 
   /**
@@ -111,7 +115,7 @@ public final class WriteScenarios {
     AtomicLongArray cursor = new AtomicLongArray(c);
     return ClosedLoop.run(c, ops, time, (w, i) -> {
       long k = cursor.getAndIncrement(w);
-      return updates.start(c, w, i, (int) (w + (long) c * (k % perWorker)));
+      return updates.start(w, (int) (w + (long) c * (k % perWorker)));
     });
   }
 }

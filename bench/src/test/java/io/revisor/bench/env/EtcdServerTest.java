@@ -1,0 +1,24 @@
+package io.revisor.bench.env;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EtcdServerTest {
+  @Test
+  void countsKvRequestsByMethodOverOutcomes() {
+    String page = String.join("\n",
+        "# HELP grpc_server_handled_total Total number of RPCs completed on the server, regardless of success.",
+        "grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Range\",grpc_service=\"etcdserverpb.KV\","
+            + "grpc_type=\"unary\"} 120",
+        "grpc_server_handled_total{grpc_code=\"Unavailable\",grpc_method=\"Range\",grpc_service=\"etcdserverpb.KV\","
+            + "grpc_type=\"unary\"} 3",
+        "grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Txn\",grpc_service=\"etcdserverpb.KV\","
+            + "grpc_type=\"unary\"} 1.5e+06",
+        "grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Watch\",grpc_service=\"etcdserverpb.Watch\","
+            + "grpc_type=\"bidi_stream\"} 9",
+        "grpc_server_started_total{grpc_method=\"Range\",grpc_service=\"etcdserverpb.KV\",grpc_type=\"unary\"} 999");
+    assertThat(EtcdServer.kvRequests(page)).isEqualTo(Map.of("Range", 123L, "Txn", 1_500_000L));
+  }
+}
