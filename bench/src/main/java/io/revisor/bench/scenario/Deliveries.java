@@ -110,6 +110,10 @@ final class Deliveries {
     }
   }
 
+  int events() {
+    return events;
+  }
+
   boolean allProbed() {
     return probedCount.get() == watchers;
   }

@@ -40,9 +40,13 @@ public final class WatchScenario {
   private WatchScenario() {}
 
   public static void run(Context ctx) {
+    // Warm-up (not reported): a small fan-out on both sides, so that the first measured run meets compiled code.
+    int warmupEvents = Math.max(10, ctx.plan().watchEvents() / 5);
+    revisor(ctx, "warmup", 10, warmupEvents);
+    raw(ctx, "warmup", 10, warmupEvents);
     for (int n : ctx.plan().watchers()) {
-      Measurement revisor = revisor(ctx, n);
-      Measurement raw = raw(ctx, n);
+      Measurement revisor = revisor(ctx, Integer.toString(n), n, ctx.plan().watchEvents());
+      Measurement raw = raw(ctx, Integer.toString(n), n, ctx.plan().watchEvents());
       String scenario = "watch " + n + (n == 1 ? " watcher" : " watchers");
       add(ctx, n, scenario, Row.REVISOR, revisor, revisor.opsPerSecond() / raw.opsPerSecond());
       add(ctx, n, scenario, Row.RAW, raw, null);
@@ -61,9 +65,9 @@ public final class WatchScenario {
     }
   }
 
-  private static Measurement revisor(Context ctx, int n) {
-    String ns = "bench-watch-" + n;
-    int events = ctx.plan().watchEvents();
+  /** {@code n} Revisor watchers on namespace {@code bench-watch-<run>}, {@code events} creates. */
+  private static Measurement revisor(Context ctx, String run, int n, int events) {
+    String ns = "bench-watch-" + run;
     Deliveries deliveries = new Deliveries(n, events, "ADDED");
     String rv = ListBodies.tail(Context.await(ctx.request(0, HttpMethod.GET, KIND.path(ns) + "?limit=1", null, 200),
         SETUP, "list " + ns).body().getBytes()).resourceVersion();
@@ -84,9 +88,10 @@ public final class WatchScenario {
     }
   }
 
-  private static Measurement raw(Context ctx, int n) {
-    String prefix = RawEtcd.PREFIX + "watch-" + n + "/";
-    Deliveries deliveries = new Deliveries(n, ctx.plan().watchEvents(), "PUT");
+  /** {@code n} jetcd watchers on prefix {@code /bench-raw/watch-<run>/}, {@code events} creates. */
+  private static Measurement raw(Context ctx, String run, int n, int events) {
+    String prefix = RawEtcd.PREFIX + "watch-" + run + "/";
+    Deliveries deliveries = new Deliveries(n, events, "PUT");
     long from = Context.await(ctx.raw().revision(), SETUP, "the revision") + 1;
     List<Watch.Watcher> watchers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -96,7 +101,7 @@ public final class WatchScenario {
           failure -> deliveries.ended(watcher, failure)));
     }
     return measure(ctx, "watch " + n + " (raw)", deliveries,
-        name -> ctx.raw().create(prefix + name, KIND.body("bench-watch-" + n, name, 0, null)),
+        name -> ctx.raw().create(prefix + name, KIND.body("bench-watch-" + run, name, 0, null)),
         () -> watchers.forEach(Watch.Watcher::close));
   }
 
@@ -109,7 +114,7 @@ public final class WatchScenario {
         throw new IllegalStateException("only " + deliveries.probedCount() + " watchers saw the probe within "
             + SETUP.toSeconds() + " s; " + deliveries.problems());
       }
-      int events = ctx.plan().watchEvents();
+      int events = deliveries.events();
       long interval = 1_000_000_000L / ctx.plan().watchRate();
       long start = System.nanoTime();
       List<CompletableFuture<?>> writes = new ArrayList<>();
