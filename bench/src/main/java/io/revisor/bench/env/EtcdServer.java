@@ -11,11 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One etcd member for the benchmark, started from the {@code etcd} binary ({@code $REVISOR_ETCD_BINARY}, else
@@ -25,11 +21,6 @@ public final class EtcdServer implements AutoCloseable {
   private static final int ATTEMPTS = 3;
   /** Well above what a full run writes (the default 2 GiB quota could fill with history before compaction). */
   private static final long QUOTA_BYTES = 8L << 30;
-
-  /** A line of etcd's gRPC counters: {@code grpc_server_handled_total{...,grpc_method="Range",...} 12}. */
-  private static final Pattern HANDLED = Pattern.compile(
-      "^grpc_server_handled_total\\{[^}]*grpc_method=\"(\\w+)\"[^}]*grpc_service=\"etcdserverpb\\.KV\"[^}]*}"
-          + " ([0-9.e+E]+)$");
 
   private final ChildProcess process;
   private final String clientUrl;
@@ -119,30 +110,20 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   /**
-   * How many KV requests etcd has answered so far, by method ({@code Range}, {@code Txn}, {@code Put},
-   * {@code DeleteRange}, {@code Compact}), whatever their outcome: from its {@code grpc_server_handled_total}.
+   * etcd's metrics page (Prometheus text): request counters, process CPU.
    *
-   * @throws IllegalStateException when the metrics cannot be read
+   * @throws IllegalStateException when it cannot be read
    */
-  public Map<String, Long> kvRequests() {
+  public String metrics() {
     try {
-      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return kvRequests(answer.body());
+      return http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + metrics + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-  }
-
-  /** The KV request counts of a metrics page (package-private for tests). */
-  static Map<String, Long> kvRequests(String page) {
-    Map<String, Long> counts = new TreeMap<>();
-    page.lines().map(HANDLED::matcher).filter(Matcher::matches)
-        .forEach(m -> counts.merge(m.group(1), (long) Double.parseDouble(m.group(2)), Long::sum));
-    return counts;
   }
 
   @Override

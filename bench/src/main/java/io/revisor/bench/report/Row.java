@@ -1,6 +1,7 @@
 package io.revisor.bench.report;
 
 import io.revisor.bench.load.Measurement;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -25,7 +26,7 @@ public record Row(String id, String scenario, String side, Double opsPerSec, Dou
   public static final String IN_PROCESS = "in-process";
 
   public Row {
-    extra = Map.copyOf(extra);
+    extra = Collections.unmodifiableMap(new TreeMap<>(extra));
   }
 
   /** A row of a measurement; NaN latencies (nothing succeeded) become null. */

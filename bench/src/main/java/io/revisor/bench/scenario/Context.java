@@ -45,11 +45,11 @@ public record Context(Plan plan, Report report, Vertx vertx, EtcdServer etcd, Re
     }
   }
 
-  /** Runs a measurement and counts the etcd requests it caused. */
+  /** Runs a measurement and counts what it cost (etcd requests, CPU of each process). */
   Run run(Supplier<Measurement> measurement) {
-    Map<String, Long> before = etcd.kvRequests();
+    Run.Counters before = Run.Counters.take(this);
     Measurement m = measurement.get();
-    return Run.of(m, before, etcd.kvRequests());
+    return Run.of(m, before, Run.Counters.take(this));
   }
 
   /**
@@ -62,12 +62,12 @@ public record Context(Plan plan, Report report, Vertx vertx, EtcdServer etcd, Re
     report.add(row(rawId, scenario, Row.RAW, raw, null, ""));
     log.printf(Locale.ROOT, "  %-28s revisor %10.1f ops/s p50 %7.2f ms p99 %7.2f ms | raw %10.1f ops/s p50 %7.2f ms "
         + "p99 %7.2f ms | %s%n", scenario, r.opsPerSecond(), r.p50Ms(), r.p99Ms(), e.opsPerSecond(), e.p50Ms(),
-        e.p99Ms(), revisor.describeEtcd());
+        e.p99Ms(), revisor.describe());
   }
 
   /**
-   * A row of one run: its summary and etcd cost in the note (after {@code prefix}), the etcd requests per operation
-   * as extra figures ({@code etcdRangePerOp}, ...). Failed operations also fail the run.
+   * A row of one run: its summary and costs in the note (after {@code prefix}), the etcd requests and CPU per operation
+   * as extra figures ({@code etcdRangePerOp}, {@code serverCpuMsPerOp}, ...). Failed operations also fail the run.
    */
   Row row(String id, String scenario, String side, Run run, Double ratio, String prefix) {
     Measurement m = run.measurement();
@@ -76,10 +76,13 @@ public record Context(Plan plan, Report report, Vertx vertx, EtcdServer etcd, Re
     }
     String note = prefix + String.format(Locale.ROOT, "%,d ops in %.1f s", m.ops(), m.seconds())
         + (m.errors() == 0 ? "" : String.format(Locale.ROOT, ", %,d FAILED", m.errors()))
-        + (run.etcdPerOp().isEmpty() ? "" : "; " + run.describeEtcd());
+        + (run.describe().isEmpty() ? "" : "; " + run.describe());
     Row row = Row.of(id, scenario, side, m, ratio, note);
     for (Map.Entry<String, Double> e : run.etcdPerOp().entrySet()) {
       row = row.with("etcd" + e.getKey() + "PerOp", e.getValue());
+    }
+    for (Map.Entry<String, Double> e : run.cpuMsPerOp().entrySet()) {
+      row = row.with(e.getKey() + "CpuMsPerOp", e.getValue());
     }
     return row;
   }

@@ -94,7 +94,7 @@ public final class ReadScenario {
         + (raw == null ? "" : "ratio vs " + rawName + "; ");
     ctx.report().add(ctx.row(id, scenario, side, run, ratio, prefix).with(Ids.ITEMS_PER_SEC, itemsPerSec));
     ctx.log().printf(Locale.ROOT, "  %-40s %-7s p50 %8.1f ms  p99 %8.1f ms  %,12.0f items/s  %s%n", scenario, side,
-        m.p50Ms(), m.p99Ms(), itemsPerSec, run.describeEtcd());
+        m.p50Ms(), m.p99Ms(), itemsPerSec, run.describe());
   }
 
   /**

@@ -45,20 +45,24 @@ public final class WatchScenario {
     revisor(ctx, "warmup", 10, warmupEvents);
     raw(ctx, "warmup", 10, warmupEvents);
     for (int n : ctx.plan().watchers()) {
-      Measurement revisor = revisor(ctx, Integer.toString(n), n, ctx.plan().watchEvents());
-      Measurement raw = raw(ctx, Integer.toString(n), n, ctx.plan().watchEvents());
+      Run revisorRun = ctx.run(() -> revisor(ctx, Integer.toString(n), n, ctx.plan().watchEvents()));
+      Run rawRun = ctx.run(() -> raw(ctx, Integer.toString(n), n, ctx.plan().watchEvents()));
+      Measurement revisor = revisorRun.measurement();
+      Measurement raw = rawRun.measurement();
       String scenario = "watch " + n + (n == 1 ? " watcher" : " watchers");
-      add(ctx, n, scenario, Row.REVISOR, revisor, revisor.opsPerSecond() / raw.opsPerSecond());
-      add(ctx, n, scenario, Row.RAW, raw, null);
+      add(ctx, n, scenario, Row.REVISOR, revisorRun, revisor.opsPerSecond() / raw.opsPerSecond());
+      add(ctx, n, scenario, Row.RAW, rawRun, null);
       ctx.log().printf(Locale.ROOT, "  %-20s revisor lag p50 %8.2f ms p99 %8.2f ms lost %d | raw lag p50 %8.2f ms "
           + "p99 %8.2f ms lost %d%n", scenario, revisor.p50Ms(), revisor.p99Ms(), revisor.errors(), raw.p50Ms(),
           raw.p99Ms(), raw.errors());
     }
   }
 
-  private static void add(Context ctx, int n, String scenario, String side, Measurement m, Double ratio) {
-    String note = String.format(Locale.ROOT, "%,d deliveries of %d events, %,d lost; lag = send to parse",
-        m.ops(), ctx.plan().watchEvents(), m.errors());
+  /** A row per side; ops are deliveries, latencies the lags, the costs per delivery. */
+  private static void add(Context ctx, int n, String scenario, String side, Run run, Double ratio) {
+    Measurement m = run.measurement();
+    String note = String.format(Locale.ROOT, "%,d deliveries of %d events, %,d lost; lag = send to parse; %s",
+        m.ops(), ctx.plan().watchEvents(), m.errors(), run.describe());
     ctx.report().add(Row.of(Ids.watch(n, side), scenario, side, m, ratio, note).with(Ids.LOST_EVENTS, m.errors()));
     if (m.errors() > 0) {
       ctx.report().fail(scenario + " (" + side + "): " + m.errors() + " events lost; " + m.firstError());
