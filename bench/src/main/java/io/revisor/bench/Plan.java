@@ -60,7 +60,7 @@ public record Plan(
 
   /** The full suite. */
   public static Plan full() {
-    return new Plan(Duration.ofSeconds(3), List.of(1, 16, 64), 20_000, Duration.ofSeconds(20), 1024,
+    return new Plan(Duration.ofSeconds(10), List.of(1, 16, 64), 20_000, Duration.ofSeconds(20), 1024,
         10_000, 16, 20_000, 20, Duration.ofSeconds(30), 500,
         List.of(1, 100, 1000), 500, 50,
         100_000,

@@ -65,7 +65,8 @@ record Run(Measurement measurement, Map<String, Double> etcdPerOp, Map<String, D
         .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
         .collect(Collectors.joining(", "));
     String cpu = cpuMsPerOp.isEmpty() ? "" : "CPU ms/op: " + cpuMsPerOp.entrySet().stream()
-        .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+        .map(e -> String.format(Locale.ROOT, Math.abs(e.getValue()) < 0.1 ? "%s %.3f" : "%s %.2f", e.getKey(),
+            e.getValue()))
         .collect(Collectors.joining(", "));
     return requests + (requests.isEmpty() || cpu.isEmpty() ? "" : "; ") + cpu;
   }
