@@ -13,12 +13,10 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
-import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
@@ -125,31 +123,10 @@ public final class RevisorClient implements AutoCloseable {
     }).toCompletionStage();
   }
 
-  /** An open streaming watch. */
+  /** An open streaming watch (see {@link WatchClient}). */
   public interface Watch {
-    /** Ends the stream (HTTP/2 RST_STREAM). */
+    /** Ends the stream. */
     void close();
-  }
-
-  /**
-   * Starts a streaming watch: a GET whose answer is one JSON event per line.
-   *
-   * @param onLine gets each line (one event), on the connection's event loop
-   * @param onEnd gets the reason when the stream ends or fails (null: the server ended it)
-   * @return completes once the server answered 200 and sent the headers; fails on another status
-   */
-  public CompletionStage<Watch> watch(int lane, String path, Consumer<Buffer> onLine, Consumer<Throwable> onEnd) {
-    return open(lane, HttpMethod.GET, path).compose(request -> request.send().compose(response -> {
-      if (response.statusCode() != 200) {
-        return response.body().compose(b -> Future.failedFuture(
-            new StatusException("watch " + path, new Response(response.statusCode(), b))));
-      }
-      response.handler(RecordParser.newDelimited("\n", onLine::accept));
-      response.exceptionHandler(onEnd::accept);
-      response.endHandler(v -> onEnd.accept(null));
-      Watch watch = request::reset;
-      return Future.succeededFuture(watch);
-    })).toCompletionStage();
   }
 
   @Override

@@ -121,6 +121,11 @@ public final class RevisorServer implements AutoCloseable {
     return caFile;
   }
 
+  /** A TLS context that trusts only {@link #caFile()}. */
+  public SSLContext sslContext() {
+    return trusting(caFile);
+  }
+
   /** A bearer token of a {@code system:masters} user. */
   public String token() {
     return token;

@@ -2,8 +2,11 @@ package io.revisor.bench.scenario;
 
 import io.revisor.bench.load.Latencies;
 import io.revisor.bench.load.Measurement;
+import io.vertx.core.buffer.Buffer;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +27,11 @@ final class Deliveries {
   private final AtomicLongArray sentAt;
   private final BitSet[] seen;
   private final AtomicIntegerArray probed;
+  /** When each watcher last received a measured event (nanoTime), 0 before the first. */
+  private final AtomicLongArray lastAt;
+  /** Per watcher, the bytes and line ends that reached the client's HTTP layer (only counted when asked). */
+  private final AtomicLongArray chunkBytes;
+  private final AtomicLongArray chunkLines;
   private final AtomicLong probedCount = new AtomicLong();
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
@@ -46,10 +54,13 @@ final class Deliveries {
       seen[i] = new BitSet(events);
     }
     this.probed = new AtomicIntegerArray(watchers);
+    this.lastAt = new AtomicLongArray(watchers);
+    this.chunkBytes = new AtomicLongArray(watchers);
+    this.chunkLines = new AtomicLongArray(watchers);
   }
 
   static String eventName(int i) {
-    return String.format(java.util.Locale.ROOT, "e-%06d", i);
+    return String.format(Locale.ROOT, "e-%06d", i);
   }
 
   /** Stamps event {@code i} as sent now; call just before sending its write. */
@@ -90,6 +101,19 @@ final class Deliveries {
     lag.record(now - sentAt.get(i));
     delivered.incrementAndGet();
     lastDelivery.accumulateAndGet(now, Math::max);
+    lastAt.set(watcher, now);
+  }
+
+  /** Counts a chunk of watcher {@code watcher}'s body as it arrived, before the split into lines. */
+  void chunk(int watcher, Buffer chunk) {
+    int lines = 0;
+    for (int i = 0; i < chunk.length(); i++) {
+      if (chunk.getByte(i) == '\n') {
+        lines++;
+      }
+    }
+    chunkBytes.addAndGet(watcher, chunk.length());
+    chunkLines.addAndGet(watcher, lines);
   }
 
   /** Watcher {@code watcher}'s stream ended ({@code cause} null: ended by the server). */
@@ -148,6 +172,52 @@ final class Deliveries {
     double seconds = last == 0 ? 0 : (last - firstSent.get()) / 1e9;
     String first = problems.isEmpty() ? null : problems.peek();
     return lag.measurement(delivered.get(), lost(), seconds, first);
+  }
+
+  /**
+   * Where the missing events are, for the failure message: how many watchers miss some, on which connection
+   * (watcher {@code i} is on connection {@code i % connections}), whether a watcher stopped receiving at some point
+   * (every event before it, none after) or has holes, and a few examples.
+   */
+  String lossReport(int connections) {
+    int incomplete = 0;
+    int stopped = 0;
+    int[] byConnection = new int[connections];
+    int fewest = events;
+    StringBuilder examples = new StringBuilder();
+    long first = firstSent.get();
+    for (int w = 0; w < watchers; w++) {
+      int received;
+      int firstMissing;
+      int lastSeen;
+      synchronized (seen[w]) {
+        received = seen[w].cardinality();
+        firstMissing = seen[w].nextClearBit(0);
+        lastSeen = seen[w].length() - 1;
+      }
+      if (received == events) {
+        continue;
+      }
+      incomplete++;
+      byConnection[w % connections]++;
+      boolean stoppedHere = lastSeen < firstMissing;
+      if (stoppedHere) {
+        stopped++;
+      }
+      fewest = Math.min(fewest, received);
+      if (examples.length() < 400) {
+        long last = lastAt.get(w);
+        examples.append(String.format(Locale.ROOT, "; watcher %d: %d received (%d lines in %,d bytes arrived), first "
+            + "missing %s%s", w, received, chunkLines.get(w), chunkBytes.get(w), eventName(firstMissing),
+            last == 0 ? ", nothing received"
+                : String.format(Locale.ROOT, ", last received %.1f s after the first write", (last - first) / 1e9)))
+            .append(stoppedHere ? "" : " (later events arrived)");
+      }
+    }
+    return String.format(Locale.ROOT, "%d of %d watchers miss events (per connection: %s); %d of them stopped "
+        + "receiving at some event and got nothing after it, %d have holes; the fewest received %d of %d",
+        incomplete, watchers, Arrays.toString(byConnection), stopped, incomplete - stopped, fewest, events)
+        + examples;
   }
 
   private static int index(String name) {

@@ -24,7 +24,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * {@code io.revisor.storage.resource}), throughput in operations per second.
  */
 public final class JmhScenario {
-  static final String[] INCLUDES = {"io\\.revisor\\.bench\\.jmh\\..*", "io\\.revisor\\.storage\\.resource\\..*Benchmark\\..*"};
+  static final String[] INCLUDES = {
+    "io\\.revisor\\.bench\\.jmh\\..*", "io\\.revisor\\.storage\\.resource\\..*Benchmark\\..*"};
 
   private JmhScenario() {}
 

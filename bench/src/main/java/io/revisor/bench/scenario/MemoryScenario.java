@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Scenario 5: the server's heap per cached object. A kind nothing else writes (Folders, so that only these objects
@@ -47,8 +48,8 @@ public final class MemoryScenario {
             note)
         .with(Ids.HEAP_PER_OBJECT, perObject)
         .with(Ids.WATCH_CACHE_PRESENT, metrics.isEmpty() ? 0 : 1));
-    ctx.report().add(new Row(Ids.of(Ids.MEMORY, Row.RAW), scenario, Row.RAW, null, null, null, null, "object size " + Objects1k.SIZE + " B (ratio: heap/object "
-        + "over this)", java.util.Map.of()));
+    ctx.report().add(new Row(Ids.of(Ids.MEMORY, Row.RAW), scenario, Row.RAW, null, null, null, null,
+        "object size " + Objects1k.SIZE + " B (ratio: heap/object over this)", Map.of()));
     ctx.log().printf(Locale.ROOT, "  heap per object %,.0f B (%.2fx the object's size)%n", perObject,
         perObject / Objects1k.SIZE);
     ctx.log().println("  " + METRIC_PREFIX + "* metrics: " + (metrics.isEmpty() ? "n/a" : ""));

@@ -42,7 +42,8 @@ public final class WriteScenarios {
   static void populate(Context ctx, Objects1k kind, String namespace, String rawPrefix, int count,
       AtomicLongArray revisorRvs, AtomicLongArray rawRvs) {
     Measurement revisor = ClosedLoop.run(SETUP_CONCURRENCY, count, SETUP_TIME, (w, i) ->
-        create(ctx, w, kind, namespace, name(i)).thenAccept(r -> revisorRvs.set((int) i, Long.parseLong(ListBodies.resourceVersion(r.body().getBytes())))));
+        create(ctx, w, kind, namespace, name(i)).thenAccept(r ->
+            revisorRvs.set((int) i, Long.parseLong(ListBodies.resourceVersion(r.body().getBytes())))));
     Measurement raw = ClosedLoop.run(SETUP_CONCURRENCY, count, SETUP_TIME, (w, i) ->
         ctx.raw().create(rawPrefix + name(i), kind.body(namespace, name(i), 0, null))
             .thenAccept(rv -> rawRvs.set((int) i, rv)));

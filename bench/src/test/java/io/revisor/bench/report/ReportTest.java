@@ -25,7 +25,8 @@ class ReportTest {
     report.add(new Row("memory.raw", "memory <1 KiB> & more", Row.RAW, null, null, null, null, "size", Map.of()));
     report.add(Row.of("nothing.revisor", "nothing", Row.REVISOR,
         new Measurement(0, 3, 0, Double.NaN, Double.NaN, "boom"), Double.NaN, null));
-    report.targets(List.of(Target.check("creates >= 50%", false, "25%"), new Target("heap", Target.Status.NA, "no cache")));
+    report.targets(List.of(Target.check("creates >= 50%", false, "25%"),
+        new Target("heap", Target.Status.NA, "no cache")));
     report.fail("watch 1000 (revisor): 3 events lost");
     return report;
   }
