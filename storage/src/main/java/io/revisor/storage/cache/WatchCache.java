@@ -90,6 +90,11 @@ public final class WatchCache extends ForwardingResourceStore {
         .toList();
   }
 
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
   @Override
   public void close() {
     closed = true;
