@@ -120,6 +120,8 @@ class TableRowCacheTest {
     assertThat(withoutAges(second)).isEqualTo(withoutAges(first));
     assertThat(first.path("rows")).extracting(r -> r.path("cells").get(1).asText()).containsExactly("A", "B", "C");
     assertThat(first.path("rows").get(0).path("cells").get(6).asText()).matches("\\d+s");
+    assertThat(api.get("/metrics").text()).contains("cache_size{cache=\"table_rows\"}",
+        "cache_evictions_total{cache=\"table_rows\"}", "cache_eviction_weight_total{cache=\"table_rows\"}");
   }
 
   @Test
