@@ -33,7 +33,7 @@ class StoredBytesServerTest {
   private RevisorServer server;
   private ApiClient api;
 
-  /** Gadget: v1 and v1beta1 served, v1beta1 the storage version; Blob: one version, unknown fields kept. */
+  /** Gadget: v1 and v1beta1 served, v1beta1 the storage version; Blob: one version. Unknown fields are kept. */
   static final String DEFINITIONS = """
       apiVersion: apiextensions.k8s.io/v1
       kind: CustomResourceDefinition
@@ -43,22 +43,8 @@ class StoredBytesServerTest {
         scope: Namespaced
         names: {plural: gadgets, kind: Gadget}
         versions:
-          - name: v1beta1
-            served: true
-            storage: true
-            schema:
-              openAPIV3Schema:
-                type: object
-                properties:
-                  spec: {type: object, properties: {size: {type: string}}}
-          - name: v1
-            served: true
-            storage: false
-            schema:
-              openAPIV3Schema:
-                type: object
-                properties:
-                  spec: {type: object, properties: {size: {type: string}}}
+          - {name: v1beta1, served: true, storage: true, schema: {openAPIV3Schema: %1$s}}
+          - {name: v1, served: true, storage: false, schema: {openAPIV3Schema: %1$s}}
       ---
       apiVersion: apiextensions.k8s.io/v1
       kind: CustomResourceDefinition
@@ -68,14 +54,8 @@ class StoredBytesServerTest {
         scope: Cluster
         names: {plural: blobs, kind: Blob}
         versions:
-          - name: v1
-            served: true
-            storage: true
-            schema:
-              openAPIV3Schema:
-                type: object
-                x-kubernetes-preserve-unknown-fields: true
-      """;
+          - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: %1$s}}
+      """.formatted("{type: object, x-kubernetes-preserve-unknown-fields: true}");
 
   @BeforeAll
   void start() throws IOException {

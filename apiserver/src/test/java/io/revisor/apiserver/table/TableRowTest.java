@@ -9,13 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.revisor.apiserver.crd.PrinterColumn;
 import io.revisor.apiserver.json.Json;
+import io.revisor.apiserver.testing.ManualClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,26 +43,6 @@ class TableRowTest {
           {"apiVersion":"t/v1","kind":"T","metadata":{"name":"c"},"spec":{"d":"yesterday","s":"caf\\u00e9"}}"""),
       json("""
           {"apiVersion":"t/v1","kind":"T","metadata":{},"spec":{"d":"2024-05-01T10:00:30Z"}}"""));
-
-  /** A clock the test moves. */
-  static final class MovingClock extends Clock {
-    Instant now = NOW;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   static byte[] bytes(JsonNode node) {
     return Json.bytes(node);
@@ -108,12 +85,12 @@ class TableRowTest {
 
   @Test
   void agesAreMeasuredWhenTheTableIsWritten() throws IOException {
-    MovingClock clock = new MovingClock();
+    ManualClock clock = new ManualClock(NOW);
     TableConvertor convertor = TableConvertor.forVersion(dashboardsV1(), clock);
     TableRow row = convertor.prepare(bytes(DASHBOARD), DASHBOARD, IncludeObject.NONE);
 
     JsonNode first = Json.parse(convertor.table(List.of(row), ListMeta.EMPTY, true, "meta.k8s.io/v1"));
-    clock.now = NOW.plus(Duration.ofHours(3));
+    clock.advance(Duration.ofHours(3));
     JsonNode later = Json.parse(convertor.table(List.of(row), ListMeta.EMPTY, true, "meta.k8s.io/v1"));
 
     assertThat(first.path("rows").get(0).path("cells").get(6).asText()).isEqualTo("5m");
