@@ -298,7 +298,8 @@ public final class TableConvertor {
     Objects.requireNonNull(rows, "rows");
     Objects.requireNonNull(meta, "meta");
     Instant now = clock.instant();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + rows.size() * 256);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(
+        256 + columnDefinitionsJson.length + rows.stream().mapToInt(row -> row.length() + 16).sum());
     out.writeBytes(TABLE_KIND);
     out.writeBytes(Json.bytes(TextNode.valueOf(apiVersion)));
     out.writeBytes(",\"metadata\":".getBytes(StandardCharsets.UTF_8));

@@ -42,6 +42,11 @@ public final class TableRow {
     out.write(json, from, json.length - from);
   }
 
+  /** About how many bytes the row writes (ages counted short). */
+  int length() {
+    return json.length + ages.length * 8;
+  }
+
   /** About how many bytes of memory the row holds, for bounding a cache of rows by weight. */
   public int weight() {
     return OVERHEAD_BYTES + json.length + ages.length * (Integer.BYTES + 32);
