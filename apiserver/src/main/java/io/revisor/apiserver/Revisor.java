@@ -124,7 +124,8 @@ public final class Revisor implements AutoCloseable {
         access.authenticators, options.anonymousAuth, access.certificates, access.authorizer, readiness(access, shuttingDown),
         options.bindAddress,
         options.securePort, options.http2MaxStreams, options.maxRequestBodyBytes, options.requestTimeout,
-        options.bookmarkInterval, Clock.systemUTC(), SystemKinds.views(registry, store, access.authorizer));
+        options.bookmarkInterval, options.tableCacheSize, Clock.systemUTC(),
+        SystemKinds.views(registry, store, access.authorizer));
     ApiServer server;
     try {
       server = ApiServer.start(vertx, settings, router -> Endpoints.mount(router, registry),

@@ -67,6 +67,11 @@ public final class ServerOptions {
       converter = DurationConverter.class)
   public Duration bookmarkInterval;
 
+  @Option(names = "--table-cache-size", defaultValue = "64Mi", converter = ByteSizeConverter.class,
+      description = "Memory for Table rows (kubectl get) kept for reuse by later lists and watches, about, in bytes "
+          + "(e.g. 64Mi, 1Gi); 0 keeps none. Default: ${DEFAULT-VALUE}.")
+  public long tableCacheSize;
+
   // Resources
   @Option(names = "--resource-definitions",
       description = "CustomResourceDefinition manifest file or directory of them. Default: the bundled demo set "
