@@ -1,0 +1,2 @@
+/** Load generation (closed loops of asynchronous operations) and latency statistics (HdrHistogram). */
+package io.revisor.bench.load;

@@ -1,0 +1,163 @@
+package io.revisor.bench.scenario;
+
+import io.revisor.bench.load.Latencies;
+import io.revisor.bench.load.Measurement;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The bookkeeping of one watch run: when each write was sent, which watcher saw which event, and the lag from the
+ * send to the delivery. Events are objects named {@code e-000000} ...; an object named {@value #PROBE}, written before
+ * them, shows that a watcher is streaming. Thread-safe: watchers deliver on their own threads.
+ */
+final class Deliveries {
+  static final String PROBE = "probe";
+  private static final int MAX_PROBLEMS = 20;
+
+  private final int watchers;
+  private final int events;
+  private final String expectedType;
+  private final AtomicLongArray sentAt;
+  private final BitSet[] seen;
+  private final AtomicIntegerArray probed;
+  private final AtomicLong probedCount = new AtomicLong();
+  private final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong firstSent = new AtomicLong();
+  private final AtomicLong lastDelivery = new AtomicLong();
+  private final Latencies lag = new Latencies();
+  private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+  private volatile boolean closing;
+
+  /**
+   * @param expectedType the type every event must have ({@code ADDED}, or {@code PUT} for raw etcd)
+   */
+  Deliveries(int watchers, int events, String expectedType) {
+    this.watchers = watchers;
+    this.events = events;
+    this.expectedType = expectedType;
+    this.sentAt = new AtomicLongArray(events);
+    this.seen = new BitSet[watchers];
+    for (int i = 0; i < watchers; i++) {
+      seen[i] = new BitSet(events);
+    }
+    this.probed = new AtomicIntegerArray(watchers);
+  }
+
+  static String eventName(int i) {
+    return String.format(java.util.Locale.ROOT, "e-%06d", i);
+  }
+
+  /** Stamps event {@code i} as sent now; call just before sending its write. */
+  void sent(int i) {
+    long now = System.nanoTime();
+    firstSent.compareAndSet(0, now);
+    sentAt.set(i, now);
+  }
+
+  /** Watcher {@code watcher} received an event of {@code type} for the object {@code name}. */
+  void deliver(int watcher, String type, String name) {
+    long now = System.nanoTime();
+    if (!expectedType.equals(type)) {
+      problem("watcher " + watcher + " got a " + type + " event" + (name == null ? "" : " for " + name));
+      return;
+    }
+    if (PROBE.equals(name)) {
+      if (probed.compareAndSet(watcher, 0, 1)) {
+        probedCount.incrementAndGet();
+      }
+      return;
+    }
+    int i = index(name);
+    if (i < 0 || i >= events) {
+      problem("watcher " + watcher + " got an event for an unexpected object " + name);
+      return;
+    }
+    boolean fresh;
+    synchronized (seen[watcher]) {
+      fresh = !seen[watcher].get(i);
+      seen[watcher].set(i);
+    }
+    if (!fresh) {
+      duplicates.incrementAndGet();
+      problem("watcher " + watcher + " got " + name + " twice");
+      return;
+    }
+    lag.record(now - sentAt.get(i));
+    delivered.incrementAndGet();
+    lastDelivery.accumulateAndGet(now, Math::max);
+  }
+
+  /** Watcher {@code watcher}'s stream ended ({@code cause} null: ended by the server). */
+  void ended(int watcher, Throwable cause) {
+    if (!closing) {
+      problem("watcher " + watcher + " ended early" + (cause == null ? "" : ": " + cause));
+    }
+  }
+
+  /** From now on, streams end because this side closes them. */
+  void closing() {
+    closing = true;
+  }
+
+  void problem(String problem) {
+    if (problems.size() < MAX_PROBLEMS) {
+      problems.add(problem);
+    }
+  }
+
+  int events() {
+    return events;
+  }
+
+  boolean allProbed() {
+    return probedCount.get() == watchers;
+  }
+
+  long probedCount() {
+    return probedCount.get();
+  }
+
+  boolean complete() {
+    return delivered.get() == (long) watchers * events;
+  }
+
+  /** Events some watcher has not received. */
+  long lost() {
+    return (long) watchers * events - delivered.get();
+  }
+
+  long duplicates() {
+    return duplicates.get();
+  }
+
+  List<String> problems() {
+    return List.copyOf(problems);
+  }
+
+  /**
+   * Deliveries as operations: their count, their rate from the first send to the last delivery, and the lag
+   * percentiles; lost events count as errors.
+   */
+  Measurement measurement() {
+    long last = lastDelivery.get();
+    double seconds = last == 0 ? 0 : (last - firstSent.get()) / 1e9;
+    String first = problems.isEmpty() ? null : problems.peek();
+    return lag.measurement(delivered.get(), lost(), seconds, first);
+  }
+
+  private static int index(String name) {
+    if (name == null || !name.startsWith("e-")) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(name.substring(2));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.revisor.bench.scenario;
+
+import io.etcd.jetcd.Watch;
+import io.revisor.bench.client.ListBodies;
+import io.revisor.bench.client.Objects1k;
+import io.revisor.bench.client.RawEtcd;
+import io.revisor.bench.client.RevisorClient;
+import io.revisor.bench.load.Measurement;
+import io.revisor.bench.report.Ids;
+import io.revisor.bench.report.Row;
+import io.vertx.core.http.HttpMethod;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+
+/**
+ * Scenario 4: watch fan-out. For each watcher count, that many watchers on one namespace of Dashboards (HTTP/2
+ * streaming watches, {@code ?watch=true&resourceVersion=<rv>}, many streams per connection over a few connections)
+ * while a writer creates a fixed number of 1 KiB objects at a steady rate; then as many jetcd watchers on a raw
+ * prefix with the same writes. Every watcher must receive every event: a lost event fails the run. The lag of a
+ * delivery is from the moment the writer sent that object's create to the moment a watcher had read the event's
+ * type and object name.
+ *
+ * <p>Before the measured writes, a probe object is written and every watcher must have seen it: then all streams are
+ * established and the lags measure delivery, not the set-up of a thousand streams.
+ */
+public final class WatchScenario {
+  private static final Objects1k KIND = Objects1k.DASHBOARD;
+  private static final int MAX_CONNECTIONS = 4;
+  private static final Duration SETUP = Duration.ofMinutes(2);
+  private static final Duration DRAIN = Duration.ofMinutes(2);
+
+  private WatchScenario() {}
+
+  public static void run(Context ctx) {
+    // Warm-up (not reported): a small fan-out on both sides, so that the first measured run meets compiled code.
+    int warmupEvents = Math.max(10, ctx.plan().watchEvents() / 5);
+    revisor(ctx, "warmup", 10, warmupEvents);
+    raw(ctx, "warmup", 10, warmupEvents);
+    for (int n : ctx.plan().watchers()) {
+      Run revisorRun = ctx.run(() -> revisor(ctx, Integer.toString(n), n, ctx.plan().watchEvents()));
+      Run rawRun = ctx.run(() -> raw(ctx, Integer.toString(n), n, ctx.plan().watchEvents()));
+      Measurement revisor = revisorRun.measurement();
+      Measurement raw = rawRun.measurement();
+      String scenario = "watch " + n + (n == 1 ? " watcher" : " watchers");
+      add(ctx, n, scenario, Row.REVISOR, revisorRun, revisor.opsPerSecond() / raw.opsPerSecond());
+      add(ctx, n, scenario, Row.RAW, rawRun, null);
+      ctx.log().printf(Locale.ROOT, "  %-20s revisor lag p50 %8.2f ms p99 %8.2f ms lost %d | raw lag p50 %8.2f ms "
+          + "p99 %8.2f ms lost %d%n", scenario, revisor.p50Ms(), revisor.p99Ms(), revisor.errors(), raw.p50Ms(),
+          raw.p99Ms(), raw.errors());
+    }
+  }
+
+  /** A row per side; ops are deliveries, latencies the lags, the costs per delivery. */
+  private static void add(Context ctx, int n, String scenario, String side, Run run, Double ratio) {
+    Measurement m = run.measurement();
+    String note = String.format(Locale.ROOT, "%,d deliveries of %d events, %,d lost; lag = send to parse; %s",
+        m.ops(), ctx.plan().watchEvents(), m.errors(), run.describe());
+    ctx.report().add(Row.of(Ids.watch(n, side), scenario, side, m, ratio, note).with(Ids.LOST_EVENTS, m.errors()));
+    if (m.errors() > 0) {
+      ctx.report().fail(scenario + " (" + side + "): " + m.errors() + " events lost; " + m.firstError());
+    }
+  }
+
+  /** {@code n} Revisor watchers on namespace {@code bench-watch-<run>}, {@code events} creates. */
+  private static Measurement revisor(Context ctx, String run, int n, int events) {
+    String ns = "bench-watch-" + run;
+    Deliveries deliveries = new Deliveries(n, events, "ADDED");
+    String rv = ListBodies.tail(Context.await(ctx.request(0, HttpMethod.GET, KIND.path(ns) + "?limit=1", null, 200),
+        SETUP, "list " + ns).body().getBytes()).resourceVersion();
+    String path = KIND.path(ns) + "?watch=true&resourceVersion=" + rv;
+    try (RevisorClient watchClient = RevisorClient.connect(ctx.vertx(), ctx.server(), Math.min(MAX_CONNECTIONS, n))) {
+      List<CompletableFuture<RevisorClient.Watch>> watches = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int watcher = i;
+        watches.add(watchClient.watch(watcher, path, line -> {
+          String[] event = ListBodies.event(line.getBytes());
+          deliveries.deliver(watcher, event[0], event[1]);
+        }, end -> deliveries.ended(watcher, end)).toCompletableFuture());
+      }
+      Context.await(CompletableFuture.allOf(watches.toArray(CompletableFuture[]::new)), SETUP, n + " watches");
+      return measure(ctx, "watch " + n + " (revisor)", deliveries,
+          name -> WriteScenarios.create(ctx, 0, KIND, ns, name),
+          () -> watches.forEach(w -> w.join().close()));
+    }
+  }
+
+  /** {@code n} jetcd watchers on prefix {@code /bench-raw/watch-<run>/}, {@code events} creates. */
+  private static Measurement raw(Context ctx, String run, int n, int events) {
+    String prefix = RawEtcd.PREFIX + "watch-" + run + "/";
+    Deliveries deliveries = new Deliveries(n, events, "PUT");
+    long from = Context.await(ctx.raw().revision(), SETUP, "the revision") + 1;
+    List<Watch.Watcher> watchers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int watcher = i;
+      watchers.add(ctx.raw().watch(prefix, from, event -> deliveries.deliver(watcher, event.getEventType().name(),
+          event.getKeyValue().getKey().toString(StandardCharsets.UTF_8).substring(prefix.length())),
+          failure -> deliveries.ended(watcher, failure)));
+    }
+    return measure(ctx, "watch " + n + " (raw)", deliveries,
+        name -> ctx.raw().create(prefix + name, KIND.body("bench-watch-" + run, name, 0, null)),
+        () -> watchers.forEach(Watch.Watcher::close));
+  }
+
+  /** The probe, the writes at the plan's rate, the wait for every delivery; then the watches are closed. */
+  private static Measurement measure(Context ctx, String label, Deliveries deliveries, Writer writer,
+      Runnable close) {
+    try {
+      Context.await(writer.create(Deliveries.PROBE), SETUP, "the probe write");
+      if (!waitFor(deliveries::allProbed, SETUP)) {
+        throw new IllegalStateException("only " + deliveries.probedCount() + " watchers saw the probe within "
+            + SETUP.toSeconds() + " s; " + deliveries.problems());
+      }
+      int events = deliveries.events();
+      long interval = 1_000_000_000L / ctx.plan().watchRate();
+      long start = System.nanoTime();
+      List<CompletableFuture<?>> writes = new ArrayList<>();
+      IntFunction<CompletionStage<?>> write = i -> writer.create(Deliveries.eventName(i));
+      for (int i = 0; i < events; i++) {
+        long wait = start + i * interval - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        deliveries.sent(i);
+        writes.add(write.apply(i).toCompletableFuture());
+      }
+      Context.await(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)), DRAIN, "the writes");
+      waitFor(deliveries::complete, DRAIN);
+      if (deliveries.duplicates() > 0 || !deliveries.problems().isEmpty()) {
+        ctx.report().fail(label + ": " + deliveries.duplicates() + " duplicate events; " + deliveries.problems());
+      }
+      return deliveries.measurement();
+    } finally {
+      deliveries.closing();
+      close.run();
+    }
+  }
+
+  /** Creates the object {@code name}. */
+  @FunctionalInterface
+  private interface Writer {
+    CompletionStage<?> create(String name);
+  }
+
+  private static boolean waitFor(BooleanSupplier condition, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      // Deliveries are only observable by looking again.
+      LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+    }
+    return true;
+  }
+}
