@@ -14,6 +14,7 @@ import io.revisor.apiserver.http.ServerSettings;
 import io.revisor.apiserver.metrics.ApiMetrics;
 import io.revisor.apiserver.metrics.MeteredResourceStore;
 import io.revisor.apiserver.metrics.ObjectGauges;
+import io.revisor.apiserver.metrics.WatchCacheGauges;
 import io.revisor.apiserver.system.SystemKinds;
 import io.revisor.apiserver.tls.KeyCertPair;
 import io.revisor.apiserver.tls.SelfSignedCertificates;
@@ -28,6 +29,8 @@ import io.revisor.storage.resource.Maintenance;
 import io.revisor.storage.resource.MaintenanceOptions;
 import io.revisor.storage.resource.ResourceStore;
 import io.revisor.storage.resource.ResourceStoreOptions;
+import io.revisor.storage.cache.WatchCache;
+import io.revisor.storage.cache.WatchCacheOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -107,14 +110,22 @@ public final class Revisor implements AutoCloseable {
     Maintenance maintenance = Maintenance.start(kv, MaintenanceOptions.defaults(options.etcdPrefix)
         .withIntervals(options.compactionInterval, options.retentionPruneInterval).withRetention(retention));
     ApiMetrics metrics = new ApiMetrics();
-    ResourceStore store = SystemKinds.enforcingQuotas(new MeteredResourceStore(raw, metrics));
+    ResourceStore served = raw;
+    if (options.watchCache) {
+      WatchCache cache = WatchCache.owning(raw, WatchCacheOptions.defaults()
+          .withWindowEvents(options.watchCacheWindow).withWatcherBuffer(options.watchCacheWatcherBuffer));
+      WatchCacheGauges.register(cache, metrics.registry());
+      served = cache;
+    }
+    ResourceStore store = SystemKinds.enforcingQuotas(new MeteredResourceStore(served, metrics));
     Vertx vertx = Vertx.vertx();
     access.start();
     ServerSettings settings = new ServerSettings(registry, store, metrics, serving.keyCert(), access.clientTrust(),
         access.authenticators, options.anonymousAuth, access.certificates, access.authorizer, readiness(access, shuttingDown),
         options.bindAddress,
         options.securePort, options.http2MaxStreams, options.maxRequestBodyBytes, options.requestTimeout,
-        options.bookmarkInterval, Clock.systemUTC(), SystemKinds.views(registry, store, access.authorizer));
+        options.bookmarkInterval, options.tableCacheSize, Clock.systemUTC(),
+        SystemKinds.views(registry, store, access.authorizer));
     ApiServer server;
     try {
       server = ApiServer.start(vertx, settings, router -> Endpoints.mount(router, registry),

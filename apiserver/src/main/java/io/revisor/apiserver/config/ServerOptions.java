@@ -67,6 +67,11 @@ public final class ServerOptions {
       converter = DurationConverter.class)
   public Duration bookmarkInterval;
 
+  @Option(names = "--table-cache-size", defaultValue = "64Mi", converter = ByteSizeConverter.class,
+      description = "Memory for Table rows (kubectl get) kept for reuse by later lists and watches, about, in bytes "
+          + "(e.g. 64Mi, 1Gi); 0 keeps none. Default: ${DEFAULT-VALUE}.")
+  public long tableCacheSize;
+
   // Resources
   @Option(names = "--resource-definitions",
       description = "CustomResourceDefinition manifest file or directory of them. Default: the bundled demo set "
@@ -263,6 +268,22 @@ public final class ServerOptions {
           + "Default: ${DEFAULT-VALUE}.")
   public Duration shutdownDelay;
 
+  // Watch cache
+  @Option(names = "--watch-cache", defaultValue = "true", arity = "0..1",
+      description = "Serve lists and watches from memory: one storage watch per resource type feeds its objects and "
+          + "recent changes, and every API watcher. Default: ${DEFAULT-VALUE}.")
+  public boolean watchCache;
+
+  @Option(names = "--watch-cache-window", defaultValue = "10000",
+      description = "Recent changes kept per resource type: a watch resumes from any resourceVersion they cover "
+          + "without reading storage. Default: ${DEFAULT-VALUE}.")
+  public int watchCacheWindow;
+
+  @Option(names = "--watch-cache-watcher-buffer", defaultValue = "1000",
+      description = "Changes a watcher may fall behind before it is closed with 410 Expired (its client lists "
+          + "again), so that it never holds up others. Default: ${DEFAULT-VALUE}.")
+  public int watchCacheWatcherBuffer;
+
   // Metrics
   @Option(names = "--metrics-per-namespace", defaultValue = "false", arity = "0..1",
       description = "Label revisor_objects and revisor_object_bytes by namespace instead of summing over namespaces. "
@@ -335,6 +356,9 @@ public final class ServerOptions {
     }
     if (retentionKeepVersions < 0) {
       problems.add("--retention-keep-versions must not be negative (0 keeps every version)");
+    }
+    if (watchCacheWindow <= 0 || watchCacheWatcherBuffer <= 0) {
+      problems.add("--watch-cache-window and --watch-cache-watcher-buffer must be positive");
     }
     if (metricsRefreshInterval.isZero()) {
       problems.add("--metrics-refresh-interval must be positive");

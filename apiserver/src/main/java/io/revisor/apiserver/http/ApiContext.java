@@ -34,10 +34,13 @@ public record ApiContext(
     Duration resourceVersionWait,
     io.revisor.apiserver.auth.Authorizer authorizer) {
 
-  /** This context with {@code store} in place of the server's store: what handlers of a view of it use. */
+  /**
+   * This context with {@code store} in place of the server's store: what handlers of a view of it use. The view
+   * computes its objects, so their Table rows are not reused ({@link ObjectRenderer#forComputedObjects}).
+   */
   public ApiContext withStore(ResourceStore store) {
-    return new ApiContext(vertx, store, strategy, admission, managedFields, renderer, metrics, clock,
-        resourceVersionWait, authorizer);
+    return new ApiContext(vertx, store, strategy, admission, managedFields, renderer.forComputedObjects(), metrics,
+        clock, resourceVersionWait, authorizer);
   }
 
   /**

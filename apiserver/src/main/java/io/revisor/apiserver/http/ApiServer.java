@@ -153,7 +153,8 @@ public final class ApiServer implements AutoCloseable {
     routes.accept(router);
     ApiContext api = new ApiContext(vertx, settings.store(), new ObjectStrategy(settings.clock()),
         new Admission(settings.maxBodyBytes()), new ManagedFields(settings.clock()),
-        new ObjectRenderer(new PrinterColumnTables(settings.clock())), settings.metrics(), settings.clock(),
+        new ObjectRenderer(new PrinterColumnTables(settings.clock(), settings.tableCacheBytes(), settings.metrics())),
+        settings.metrics(), settings.clock(),
         Duration.ofSeconds(3), settings.authorizer());
     ResourceHandlers resources =
         new ResourceHandlers(settings.registry(), api, settings.bookmarkInterval(), settings.views());

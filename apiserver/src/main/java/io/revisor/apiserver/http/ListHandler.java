@@ -6,9 +6,10 @@ import io.revisor.storage.resource.StorageException;
 import io.vertx.core.Future;
 
 /**
- * LIST, following Kubernetes' resourceVersion table: unset = a consistent read; "0" = any (here: the latest); N
- * without a limit = not older than N; N with a limit, or {@code resourceVersionMatch=Exact} = exactly at N; a continue
- * token = the token's revision. Unlike kube's cache, {@code limit} is honoured in every mode.
+ * LIST, following Kubernetes' resourceVersion table: unset = a consistent read; "0" = any (the watch cache answers
+ * from memory at once); N without a limit, or {@code resourceVersionMatch=NotOlderThan} = not older than N; N with a
+ * limit, or {@code resourceVersionMatch=Exact} = exactly at N; a continue token = the token's revision. Unlike kube's
+ * cache, {@code limit} is honoured in every mode.
  */
 final class ListHandler {
   private final ApiContext api;
@@ -25,12 +26,14 @@ final class ListHandler {
         params.continueToken(), 0);
     Future<ListOptions> resolved;
     Long rv = params.resourceVersion();
-    if (params.continueToken() != null || rv == null || rv == 0) {
+    if (params.continueToken() != null || rv == null) {
       resolved = Future.succeededFuture(options);
+    } else if (rv == 0) {
+      resolved = Future.succeededFuture(options.notOlderThan(ListOptions.ANY));
     } else if (params.match().equals(ReadParams.EXACT) || (params.match().isEmpty() && params.limit() > 0)) {
       resolved = Future.succeededFuture(options.atRevision(rv));
     } else {
-      resolved = api.awaitRevision(rv).map(current -> options);
+      resolved = api.awaitRevision(rv).map(current -> options.notOlderThan(rv));
     }
     resolved
         .compose(o -> request.on(api.store().list(request.type(), o)))

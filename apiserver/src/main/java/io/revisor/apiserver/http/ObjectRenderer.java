@@ -1,62 +1,85 @@
 package io.revisor.apiserver.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.revisor.apiserver.json.Json;
+import io.revisor.apiserver.json.JsonMember;
+import io.revisor.apiserver.table.ListMeta;
 import io.revisor.storage.resource.ListResult;
 import io.revisor.storage.resource.StoredObject;
+import io.revisor.storage.resource.WatchEvent;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns stored objects into response bodies in the negotiated representation: the object itself (with the
- * requested apiVersion), a {@code Table}, or {@code PartialObjectMetadata}. Lists of plain objects are assembled from
- * the stored bytes without decoding them. Thread-safe.
+ * requested apiVersion), a {@code Table}, or {@code PartialObjectMetadata}. The object form and
+ * {@code PartialObjectMetadata} are assembled from the stored bytes without decoding them (an apiVersion to rewrite
+ * and the metadata are found by a streaming scan, see {@link JsonMember}); Tables come from {@link TableRenderer}.
+ * Thread-safe.
  */
 public final class ObjectRenderer {
   private final TableRenderer tables;
+  private final boolean reuseRows;
 
   public ObjectRenderer(TableRenderer tables) {
+    this(tables, true);
+  }
+
+  private ObjectRenderer(TableRenderer tables, boolean reuseRows) {
     this.tables = tables;
+    this.reuseRows = reuseRows;
+  }
+
+  /**
+   * This renderer for the objects of a view, which are computed rather than stored (a quota's usage changes without a
+   * new resourceVersion): their Table rows are never reused.
+   */
+  public ObjectRenderer forComputedObjects() {
+    return new ObjectRenderer(tables, false);
   }
 
   /** Renders one object. */
   public Buffer object(ResourceRequest request, MediaTypes.Representation as, byte[] json) {
     return switch (as.form()) {
       case OBJECT -> encode(as, objectBytes(request, json));
-      case TABLE -> encode(as, Json.bytes(tables.table(request, as, List.of(decode(json)), null, true)));
-      case PARTIAL_METADATA -> encode(as, Json.bytes(partial(as, decode(json))));
+      case TABLE -> encode(as, tables.object(request, as, json, true));
+      case PARTIAL_METADATA -> encode(as, partial(as, json));
     };
   }
 
   /** Renders a list page. */
   public Buffer list(ResourceRequest request, MediaTypes.Representation as, ListResult page) {
-    ObjectNode listMeta = listMetadata(page);
     return switch (as.form()) {
-      case OBJECT -> encode(as, plainList(request, page, listMeta));
-      case TABLE -> encode(as, Json.bytes(tables.table(request, as,
-          page.items().stream().map(o -> decode(o.json())).toList(), listMeta, true)));
-      case PARTIAL_METADATA -> {
-        ObjectNode list = Json.object();
-        list.put("apiVersion", "meta.k8s.io/" + as.metaVersion()).put("kind", "PartialObjectMetadataList");
-        list.set("metadata", listMeta);
-        ArrayNode items = list.putArray("items");
-        page.items().forEach(o -> items.add(partial(as, decode(o.json()))));
-        yield encode(as, Json.bytes(list));
-      }
+      case OBJECT -> encode(as, plainList(request, page));
+      case TABLE -> encode(as, tables.stored(request, as, page.items(),
+          new ListMeta(Long.toString(page.resourceVersion()), page.continueToken(), remainingItemCount(page)), true,
+          reuseRows));
+      case PARTIAL_METADATA -> encode(as, partialList(as, page));
     };
   }
 
-  /** The object of one watch event, in the negotiated representation, as a JSON tree. */
-  public JsonNode watchObject(
-      ResourceRequest request, MediaTypes.Representation as, byte[] json, boolean firstTableEvent) {
+  /**
+   * The object of one watch event in the negotiated representation, serialized. In the object form these are the
+   * stored bytes themselves (with the apiVersion spliced in when the request's differs), never decoded.
+   *
+   * @param event an ADDED, MODIFIED or DELETED event
+   * @param firstTableEvent whether a Table is the watch's first and carries the column definitions
+   */
+  public byte[] watchObject(
+      ResourceRequest request, MediaTypes.Representation as, WatchEvent event, boolean firstTableEvent) {
+    StoredObject object = event.object();
     return switch (as.form()) {
-      case OBJECT -> decode(objectBytes(request, json));
-      case TABLE -> tables.table(request, as, List.of(decode(json)), null, firstTableEvent);
-      case PARTIAL_METADATA -> partial(as, decode(json));
+      case OBJECT -> objectBytes(request, object.json());
+      // A DELETED event may carry an object's earlier content under a later resourceVersion (it left the selector).
+      case TABLE -> event.type() == WatchEvent.Type.DELETED
+          ? tables.object(request, as, object.json(), firstTableEvent)
+          : tables.stored(request, as, List.of(object),
+              new ListMeta(Long.toString(object.resourceVersion()), null, null), firstTableEvent, reuseRows);
+      case PARTIAL_METADATA -> partial(as, object.json());
     };
   }
 
@@ -84,53 +107,99 @@ public final class ObjectRenderer {
     return object;
   }
 
-  /** The stored bytes with the apiVersion the request asked for. */
-  public byte[] objectBytes(ResourceRequest request, byte[] json) {
-    if (request.definition().versions().size() == 1) {
-      return json;
+  /** The stored bytes with the apiVersion the request asked for: the same array when nothing needs rewriting. */
+  static byte[] objectBytes(ResourceRequest request, byte[] json) {
+    return request.definition().versions().size() == 1 ? json : withApiVersion(json, request.apiVersion());
+  }
+
+  /**
+   * {@code json} with the top-level {@code apiVersion} set to {@code apiVersion}: the same array when it already is,
+   * else the new value spliced in place of the old one, all other bytes unchanged.
+   */
+  static byte[] withApiVersion(byte[] json, String apiVersion) {
+    JsonMember member = scan(json, "apiVersion");
+    if (member != null && member.isString()) {
+      return member.text().equals(apiVersion) ? json : member.replace(json, quote(apiVersion));
     }
-    ObjectNode object = decode(json);
-    if (request.apiVersion().equals(object.path("apiVersion").asText())) {
-      return json;
-    }
-    object.put("apiVersion", request.apiVersion());
+    ObjectNode object = decode(json); // no apiVersion, or not a string: set it as before
+    object.put("apiVersion", apiVersion);
     return Json.bytes(object);
   }
 
-  private byte[] plainList(ResourceRequest request, ListResult page, ObjectNode listMeta) {
+  private static byte[] plainList(ResourceRequest request, ListResult page) {
     Buffer out = Buffer.buffer(256 + page.items().stream().mapToInt(o -> o.json().length + 1).sum());
-    out.appendString("{\"apiVersion\":").appendString(quote(request.apiVersion()));
+    out.appendString("{\"apiVersion\":").appendBytes(quote(request.apiVersion()));
     out.appendString(",\"items\":[");
-    boolean first = true;
-    for (StoredObject item : page.items()) {
-      if (!first) {
-        out.appendByte((byte) ',');
-      }
-      first = false;
-      out.appendBytes(objectBytes(request, item.json()));
-    }
-    out.appendString("],\"kind\":").appendString(quote(request.definition().names().listKind()));
-    out.appendString(",\"metadata\":").appendBytes(Json.bytes(listMeta)).appendString("}");
+    appendEach(out, page.items(), json -> objectBytes(request, json));
+    out.appendString("],\"kind\":").appendBytes(quote(request.definition().names().listKind()));
+    out.appendString(",\"metadata\":").appendBytes(Json.bytes(listMetadata(page))).appendString("}");
     return out.getBytes();
   }
 
-  static ObjectNode listMetadata(ListResult page) {
+  private static byte[] partialList(MediaTypes.Representation as, ListResult page) {
+    Buffer out = Buffer.buffer(256 + page.items().size() * 512);
+    out.appendString("{\"apiVersion\":").appendBytes(quote("meta.k8s.io/" + as.metaVersion()));
+    out.appendString(",\"kind\":\"PartialObjectMetadataList\",\"metadata\":").appendBytes(Json.bytes(listMetadata(page)));
+    out.appendString(",\"items\":[");
+    appendEach(out, page.items(), json -> partial(as, json));
+    out.appendString("]}");
+    return out.getBytes();
+  }
+
+  private static void appendEach(Buffer out, List<StoredObject> items, UnaryOperator<byte[]> render) {
+    for (int i = 0; i < items.size(); i++) {
+      if (i > 0) {
+        out.appendByte((byte) ',');
+      }
+      out.appendBytes(render.apply(items.get(i).json()));
+    }
+  }
+
+  /**
+   * {@code PartialObjectMetadata} of a stored object: its {@code metadata} as stored (an empty object when it has
+   * none) in {@code {"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/<v>","metadata":...}}.
+   */
+  static byte[] partial(MediaTypes.Representation as, byte[] json) {
+    byte[] head = ("{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/" + as.metaVersion()
+        + "\",\"metadata\":").getBytes(StandardCharsets.UTF_8);
+    JsonMember metadata = scan(json, "metadata");
+    Buffer out;
+    if (metadata != null && json[metadata.start()] == '{') {
+      out = Buffer.buffer(head.length + metadata.end() - metadata.start() + 1).appendBytes(head)
+          .appendBytes(json, metadata.start(), metadata.end() - metadata.start());
+    } else {
+      JsonNode tree = decode(json).path("metadata");
+      out = Buffer.buffer().appendBytes(head).appendBytes(Json.bytes(tree.isObject() ? tree : Json.object()));
+    }
+    return out.appendString("}").getBytes();
+  }
+
+  /**
+   * The top-level member {@code name} of a stored object, found without decoding it; null when the object has no such
+   * member or the scan cannot tell where its value lies (callers then decode the object).
+   */
+  private static JsonMember scan(byte[] json, String name) {
+    try {
+      return JsonMember.find(json, name);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static Long remainingItemCount(ListResult page) {
+    return page.remainingItemCount() != null && page.remainingItemCount() > 0 ? page.remainingItemCount() : null;
+  }
+
+  private static ObjectNode listMetadata(ListResult page) {
     ObjectNode metadata = Json.object();
     if (page.continueToken() != null && !page.continueToken().isEmpty()) {
       metadata.put("continue", page.continueToken());
     }
-    if (page.remainingItemCount() != null && page.remainingItemCount() > 0) {
-      metadata.put("remainingItemCount", page.remainingItemCount());
+    if (remainingItemCount(page) != null) {
+      metadata.put("remainingItemCount", remainingItemCount(page));
     }
     metadata.put("resourceVersion", Long.toString(page.resourceVersion()));
     return metadata;
-  }
-
-  static ObjectNode partial(MediaTypes.Representation as, ObjectNode object) {
-    ObjectNode partial = Json.object();
-    partial.put("kind", "PartialObjectMetadata").put("apiVersion", "meta.k8s.io/" + as.metaVersion());
-    partial.set("metadata", object.path("metadata").isObject() ? object.get("metadata") : Json.object());
-    return partial;
   }
 
   static ObjectNode decode(byte[] json) {
@@ -152,7 +221,7 @@ public final class ObjectRenderer {
     }
   }
 
-  private static String quote(String s) {
-    return new String(Json.bytes(Json.MAPPER.getNodeFactory().textNode(s)), StandardCharsets.UTF_8);
+  private static byte[] quote(String s) {
+    return Json.bytes(Json.MAPPER.getNodeFactory().textNode(s));
   }
 }

@@ -34,6 +34,7 @@ import javax.net.ssl.TrustManager;
  * @param maxBodyBytes request body limit (413 beyond)
  * @param requestTimeout deadline of non-watch requests (504 beyond)
  * @param bookmarkInterval watch bookmark period
+ * @param tableCacheBytes how much memory the Table rows kept for reuse may take, about, in bytes; 0 keeps none
  * @param clock timestamps and deadlines
  * @param views the views serving Revisor's own kinds, by definition name ({@code <plural>.<group>})
  */
@@ -54,6 +55,7 @@ public record ServerSettings(
     long maxBodyBytes,
     Duration requestTimeout,
     Duration bookmarkInterval,
+    long tableCacheBytes,
     Clock clock,
     java.util.Map<String, KindView> views) {
   public ServerSettings {

@@ -1,7 +1,5 @@
 package io.revisor.apiserver.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.revisor.apiserver.json.Json;
 import io.revisor.storage.resource.ResourceWatch;
 import io.revisor.storage.resource.ResourceWatchListener;
@@ -88,6 +86,20 @@ final class WatchHandler {
       response.writeHead();
       new Stream(request, as, params, options, timeout, new ResponseSink(response)).start();
     }
+  }
+
+  /**
+   * One event as written: {@code {"type":"<type>","object":<object>}} and a newline, with the object's bytes copied
+   * as they are (a watcher of the object form sends the stored bytes without decoding them).
+   *
+   * @param type the event type, an upper-case word
+   * @param object the event's object, serialized JSON
+   */
+  static Buffer eventLine(String type, byte[] object) {
+    return Buffer.buffer(object.length + type.length() + 24)
+        .appendString("{\"type\":\"").appendString(type).appendString("\",\"object\":")
+        .appendBytes(object)
+        .appendString("}\n");
   }
 
   /** Where a watch's events go. */
@@ -228,7 +240,7 @@ final class WatchHandler {
         bookmarkTimer = api.vertx().setTimer(millis - 2_000, id -> {
           bookmarkTimer = -1;
           if (!finished && lastRevision > 0) {
-            send("BOOKMARK", api.renderer().bookmark(request, as, lastRevision, false));
+            send("BOOKMARK", Json.bytes(api.renderer().bookmark(request, as, lastRevision, false)));
           }
         });
       }
@@ -266,13 +278,13 @@ final class WatchHandler {
           return;
         }
         lastRevision = Math.max(lastRevision, event.resourceVersion());
-        send("BOOKMARK", api.renderer().bookmark(request, as, event.resourceVersion(), end));
+        send("BOOKMARK", Json.bytes(api.renderer().bookmark(request, as, event.resourceVersion(), end)));
         return;
       }
       lastRevision = Math.max(lastRevision, event.resourceVersion());
-      JsonNode object;
+      byte[] object;
       try {
-        object = api.renderer().watchObject(request, as, event.object().json(), firstTable);
+        object = api.renderer().watchObject(request, as, event, firstTable);
       } catch (ApiException e) {
         sendError(e);
         finish();
@@ -287,22 +299,17 @@ final class WatchHandler {
       }
     }
 
-    private void send(String type, JsonNode object) {
+    private void send(String type, byte[] object) {
       if (sink.closed()) {
         finish();
         return;
       }
-      ObjectNode event = Json.object();
-      event.put("type", type);
-      event.set("object", object);
-      Buffer buffer = Buffer.buffer(Json.bytes(event));
-      buffer.appendByte((byte) '\n');
-      sink.write(buffer);
+      sink.write(eventLine(type, object));
     }
 
     private void sendError(ApiException error) {
       if (!finished) {
-        send("ERROR", error.toStatus());
+        send("ERROR", Json.bytes(error.toStatus()));
       }
     }
 

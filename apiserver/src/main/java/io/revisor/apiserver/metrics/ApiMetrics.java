@@ -1,7 +1,9 @@
 package io.revisor.apiserver.metrics;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -39,6 +41,14 @@ public final class ApiMetrics {
   /** The registry, for binders (e.g. caches) and tests. */
   public PrometheusMeterRegistry registry() {
     return registry;
+  }
+
+  /**
+   * Reports a cache built with {@code recordStats()} as Caffeine's {@code cache_*} series with the label {@code
+   * cache=<name>}: gets by result (hit, miss), puts, size, evictions and their weight.
+   */
+  public void cache(String name, Cache<?, ?> cache) {
+    CaffeineCacheMetrics.monitor(registry, cache, name);
   }
 
   /** The Prometheus text exposition. */

@@ -1,5 +1,6 @@
 package io.revisor.apiserver.table;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -12,6 +13,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.revisor.apiserver.crd.PrinterColumn;
 import io.revisor.apiserver.crd.ServedVersion;
 import io.revisor.apiserver.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +49,11 @@ import java.util.Objects;
  * clock once, so all ages of one table are relative to the same instant. Paths are compiled once, here; rendering a
  * row does no reflection, parsing of paths or regular expression work. Results share nodes with the input objects
  * (row {@code object}s and metadata are not copied): do not modify either afterwards.
+ *
+ * <p>Two forms of the same Table: trees ({@link #table(Iterable, ListMeta, IncludeObject, boolean)} and the methods
+ * around it), and bytes from {@link TableRow}s ({@link #prepare}, {@link #table(List, ListMeta, boolean, String)}),
+ * which the server uses because a row, prepared once per object version, can be reused by every list and watch that
+ * shows that version.
  */
 public final class TableConvertor {
   /** Kubernetes' description of {@code ObjectMeta.name}, used for the Name column. */
@@ -62,8 +72,21 @@ public final class TableConvertor {
 
   private record Column(PrinterColumn definition, JsonPath path, CellType type) {}
 
+  /** A cell before the clock is read: its value, or for a date column's timestamp the instant whose age it shows. */
+  private record Cell(JsonNode value, Instant since) {
+    static final Cell NULL = new Cell(NullNode.getInstance(), null);
+
+    JsonNode at(Instant now) {
+      return since == null ? value : TextNode.valueOf(HumanDuration.format(Duration.between(since, now)));
+    }
+  }
+
+  private static final byte[] TABLE_KIND = "{\"kind\":\"Table\",\"apiVersion\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] NULL = "null".getBytes(StandardCharsets.UTF_8);
+
   private final List<Column> columns;
   private final ArrayNode columnDefinitions;
+  private final byte[] columnDefinitionsJson;
   private final Clock clock;
 
   private TableConvertor(List<Column> columns, Clock clock) {
@@ -78,6 +101,7 @@ public final class TableConvertor {
           : d.description();
       columnDefinitions.add(definition(d.name(), d.type(), d.format(), description, d.priority()));
     }
+    this.columnDefinitionsJson = Json.bytes(columnDefinitions);
   }
 
   /**
@@ -199,52 +223,149 @@ public final class TableConvertor {
   private ObjectNode row(JsonNode object, IncludeObject include, Instant now) {
     ObjectNode row = NODES.objectNode();
     ArrayNode cells = row.putArray("cells");
-    JsonNode name = object.path("metadata").path("name");
-    cells.add(name.isTextual() ? name : TextNode.valueOf(""));
-    for (Column column : columns) {
-      cells.add(cell(column, column.path().first(object), now));
+    for (Cell cell : cells(object)) {
+      cells.add(cell.at(now));
     }
-    switch (include) {
-      case NONE -> row.putNull("object");
-      case METADATA -> row.set("object", PartialObjectMetadata.of(object));
-      case OBJECT -> row.set("object", object);
-    }
+    row.set("object", rowObject(object, include));
     return row;
   }
 
-  private static JsonNode cell(Column column, JsonNode value, Instant now) {
+  /**
+   * A row for a Table written later: everything but the ages of date cells is serialized now, and the ages are
+   * measured when the row is written ({@link #table(List, ListMeta, boolean, String)}). The row depends only on the
+   * object and {@code include}, so it can be kept for as long as the object's content is current.
+   *
+   * @param json the object as served, serialized: the row's {@code object} for {@link IncludeObject#OBJECT}, copied
+   *     as is
+   * @param object the same object, parsed: the cells and the metadata come from it
+   * @param include what the row carries
+   */
+  public TableRow prepare(byte[] json, JsonNode object, IncludeObject include) {
+    Objects.requireNonNull(json, "json");
+    Objects.requireNonNull(object, "object");
+    Objects.requireNonNull(include, "include");
+    ByteArrayOutputStream out = new ByteArrayOutputStream(include == IncludeObject.OBJECT ? json.length + 256 : 512);
+    List<Integer> positions = new ArrayList<>(1);
+    List<Instant> ages = new ArrayList<>(1);
+    try (JsonGenerator generator = Json.MAPPER.createGenerator(out)) {
+      generator.writeStartObject();
+      generator.writeArrayFieldStart("cells");
+      for (Cell cell : cells(object)) {
+        if (cell.since() == null) {
+          generator.writeTree(cell.value());
+        } else {
+          positions.add(rawValueAt(generator, out));
+          ages.add(cell.since());
+        }
+      }
+      generator.writeEndArray();
+      generator.writeFieldName("object");
+      if (include == IncludeObject.OBJECT) {
+        rawValueAt(generator, out);
+        out.writeBytes(json);
+      } else {
+        generator.writeTree(rowObject(object, include));
+      }
+      generator.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // writing to memory
+    }
+    return new TableRow(out.toByteArray(), positions.stream().mapToInt(Integer::intValue).toArray(),
+        ages.toArray(Instant[]::new));
+  }
+
+  /**
+   * Lets {@code generator} write the separator of a value that the caller then writes into {@code out} itself, and
+   * returns where that value starts. An empty raw value counts as a value for the separators that follow.
+   */
+  private static int rawValueAt(JsonGenerator generator, ByteArrayOutputStream out) throws IOException {
+    generator.writeRawValue("");
+    generator.flush();
+    return out.size();
+  }
+
+  /**
+   * A Table of prepared rows, serialized ({@code kind}, {@code apiVersion}, {@code metadata},
+   * {@code columnDefinitions}, {@code rows}, as {@link #table(Iterable, ListMeta, IncludeObject, boolean)} orders
+   * them). Reads the clock once: every age of the table is relative to the same instant.
+   *
+   * @param rows rows {@link #prepare}d by this convertor, in order
+   * @param meta the table's list metadata
+   * @param withColumnDefinitions whether to include column definitions; when false the field is JSON null
+   * @param apiVersion the Table's apiVersion, {@code meta.k8s.io/v1} or {@code meta.k8s.io/v1beta1}
+   */
+  public byte[] table(List<TableRow> rows, ListMeta meta, boolean withColumnDefinitions, String apiVersion) {
+    Objects.requireNonNull(rows, "rows");
+    Objects.requireNonNull(meta, "meta");
+    Instant now = clock.instant();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(
+        256 + columnDefinitionsJson.length + rows.stream().mapToInt(row -> row.length() + 16).sum());
+    out.writeBytes(TABLE_KIND);
+    out.writeBytes(Json.bytes(TextNode.valueOf(apiVersion)));
+    out.writeBytes(",\"metadata\":".getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(Json.bytes(meta.toJson()));
+    out.writeBytes(",\"columnDefinitions\":".getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(withColumnDefinitions ? columnDefinitionsJson : NULL);
+    out.writeBytes(",\"rows\":[".getBytes(StandardCharsets.UTF_8));
+    for (int i = 0; i < rows.size(); i++) {
+      if (i > 0) {
+        out.write(',');
+      }
+      rows.get(i).writeTo(out, now);
+    }
+    out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
+    return out.toByteArray();
+  }
+
+  /** The cells of {@code object}'s row: Name, then a cell per printer column. */
+  private List<Cell> cells(JsonNode object) {
+    List<Cell> cells = new ArrayList<>(columns.size() + 1);
+    JsonNode name = object.path("metadata").path("name");
+    cells.add(new Cell(name.isTextual() ? name : TextNode.valueOf(""), null));
+    for (Column column : columns) {
+      cells.add(cell(column, column.path().first(object)));
+    }
+    return cells;
+  }
+
+  private static JsonNode rowObject(JsonNode object, IncludeObject include) {
+    return switch (include) {
+      case NONE -> NullNode.getInstance();
+      case METADATA -> PartialObjectMetadata.of(object);
+      case OBJECT -> object;
+    };
+  }
+
+  private static Cell cell(Column column, JsonNode value) {
     if (value == null) {
-      return NullNode.getInstance();
+      return Cell.NULL;
     }
     if (column.type() == CellType.STRING) {
-      return value.isTextual() ? value : TextNode.valueOf(GoFormat.cellText(value));
+      return new Cell(value.isTextual() ? value : TextNode.valueOf(GoFormat.cellText(value)), null);
     }
     if (value.isNull()) {
-      return NullNode.getInstance();
+      return Cell.NULL;
     }
     return switch (column.type()) {
       case INTEGER -> {
         if (value.isIntegralNumber() && value.canConvertToLong()) {
-          yield LongNode.valueOf(value.longValue());
+          yield new Cell(LongNode.valueOf(value.longValue()), null);
         }
-        yield value.isNumber() ? LongNode.valueOf((long) value.doubleValue()) : NullNode.getInstance();
+        yield value.isNumber() ? new Cell(LongNode.valueOf((long) value.doubleValue()), null) : Cell.NULL;
       }
-      case NUMBER -> value.isNumber() ? number(value.doubleValue()) : NullNode.getInstance();
-      case BOOLEAN -> value.isBoolean() ? BooleanNode.valueOf(value.booleanValue()) : NullNode.getInstance();
-      case DATE -> value.isTextual() ? age(value.textValue(), now) : NullNode.getInstance();
-      default -> NullNode.getInstance();
+      case NUMBER -> value.isNumber() ? new Cell(number(value.doubleValue()), null) : Cell.NULL;
+      case BOOLEAN -> value.isBoolean() ? new Cell(BooleanNode.valueOf(value.booleanValue()), null) : Cell.NULL;
+      case DATE -> value.isTextual() ? date(value.textValue()) : Cell.NULL;
+      default -> Cell.NULL;
     };
   }
 
-  private static JsonNode age(String timestamp, Instant now) {
+  private static Cell date(String timestamp) {
     if (timestamp.isEmpty() || timestamp.equals("null")) {
-      return UNKNOWN; // metav1.Time reads both as the zero time
+      return new Cell(UNKNOWN, null); // metav1.Time reads both as the zero time
     }
     Instant then = Rfc3339.parse(timestamp);
-    if (then == null) {
-      return INVALID;
-    }
-    return TextNode.valueOf(HumanDuration.format(Duration.between(then, now)));
+    return then == null ? new Cell(INVALID, null) : new Cell(null, then);
   }
 
   private static JsonNode number(double d) {

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.revisor.apiserver.patch.PatchException.Cause;
 import io.revisor.apiserver.patch.PatchException.Kind;
+import io.revisor.apiserver.testing.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Server-side apply: merge, ownership, removal of dropped fields, conflicts and force. */
 class FieldManagerApplyTest {
-  private final TestJson.ManualClock clock = new TestJson.ManualClock("2024-05-06T07:08:09Z");
+  private final ManualClock clock = new ManualClock("2024-05-06T07:08:09Z");
   private final FieldManager manager = Widgets.manager(clock);
 
   private ObjectNode apply(ObjectNode live, String spec, String fieldManager) {

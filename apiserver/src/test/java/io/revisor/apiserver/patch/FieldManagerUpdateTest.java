@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Named.named;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.apiserver.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** managedFields of writes that are not apply (create, update, JSON and merge patch). */
 class FieldManagerUpdateTest {
-  private final TestJson.ManualClock clock = new TestJson.ManualClock("2024-05-06T07:08:09Z");
+  private final ManualClock clock = new ManualClock("2024-05-06T07:08:09Z");
   private final FieldManager manager = Widgets.manager(clock);
 
   private ObjectNode created() {

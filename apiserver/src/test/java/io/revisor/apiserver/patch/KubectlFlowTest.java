@@ -10,6 +10,7 @@ import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.revisor.apiserver.patch.PatchException.Kind;
+import io.revisor.apiserver.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +24,7 @@ class KubectlFlowTest {
   private static final String LAST_APPLIED_A = "{\"apiVersion\":\"demo.revisor.io/v1\",\"kind\":\"Widget\","
       + "\"metadata\":{\"annotations\":{},\"name\":\"w\",\"namespace\":\"default\"},\"spec\":{\"title\":\"a\"}}\n";
 
-  private final TestJson.ManualClock clock = new TestJson.ManualClock("2024-05-06T07:08:09Z");
+  private final ManualClock clock = new ManualClock("2024-05-06T07:08:09Z");
   private final FieldManager manager = Widgets.manager(clock);
 
   /** POST by kubectl's client-side apply, with or without its annotation. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Named.named;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.apiserver.testing.ManualClock;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code v:} set items, {@code .} for a node owned itself, members and children in structured-merge-diff's order.
  */
 class ManagedFieldsEncodingTest {
-  private final TestJson.ManualClock clock = new TestJson.ManualClock("2024-05-06T07:08:09.750Z");
+  private final ManualClock clock = new ManualClock("2024-05-06T07:08:09.750Z");
   private final FieldManager manager = Widgets.manager(clock);
 
   /** Expected fieldsV1 in single quotes, with backquotes for the quotes inside {@code k:} and {@code v:} keys. */

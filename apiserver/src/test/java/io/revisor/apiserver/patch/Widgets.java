@@ -5,6 +5,7 @@ import static io.revisor.apiserver.patch.TestJson.object;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.apiserver.testing.ManualClock;
 
 /** The test resource: widgets.demo.revisor.io/v1, with one field of every list and map type. */
 final class Widgets {
@@ -35,7 +36,7 @@ final class Widgets {
 
   private Widgets() {}
 
-  static FieldManager manager(TestJson.ManualClock clock) {
+  static FieldManager manager(ManualClock clock) {
     return FieldManager.create(clock, FIELDS, KIND, false);
   }
 

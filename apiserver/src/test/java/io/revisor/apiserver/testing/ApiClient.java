@@ -173,9 +173,9 @@ public final class ApiClient {
     }
   }
 
-  /** An open watch: events arrive in a queue as parsed JSON; closing it ends the stream. */
+  /** An open watch: events arrive in a queue, one line each; closing it ends the stream. */
   public final class Watch implements AutoCloseable {
-    private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     private final InputStream body;
     private final Thread reader;
     private final int code;
@@ -194,7 +194,7 @@ public final class ApiClient {
         String line;
         while ((line = lines.readLine()) != null) {
           if (!line.isBlank()) {
-            events.add(MAPPER.readTree(line));
+            events.add(line);
           }
         }
       } catch (IOException e) {
@@ -208,8 +208,18 @@ public final class ApiClient {
       return code;
     }
 
-    /** The next event, or null when none arrives within {@code timeout}. */
+    /** The next event, parsed, or null when none arrives within {@code timeout}. */
     public JsonNode next(Duration timeout) {
+      String line = nextLine(timeout);
+      try {
+        return line == null ? null : MAPPER.readTree(line);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** The next event as the server wrote it (without the newline), or null when none arrives within {@code timeout}. */
+    public String nextLine(Duration timeout) {
       try {
         return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {

@@ -3,19 +3,16 @@ package io.revisor.apiserver.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.revisor.apiserver.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,36 +25,16 @@ class SelfSignedRenewalTest {
 
   @TempDir Path dir;
 
-  /** A clock the test moves. */
-  static final class MovableClock extends Clock {
-    final AtomicReference<Instant> now = new AtomicReference<>(START);
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  }
-
   @Test
   void renewsOnlyNearExpiryAndKeepsTheCa() throws Exception {
-    MovableClock clock = new MovableClock();
+    ManualClock clock = new ManualClock(START);
     ServingCertificates first = SelfSignedCertificates.ensure(dir, NAMES, clock);
     SelfSignedRenewal renewal = new SelfSignedRenewal(dir, NAMES, clock);
 
-    clock.now.set(START.plus(Duration.ofDays(300)));
+    clock.set(START.plus(Duration.ofDays(300)));
     assertThat(renewal.renew().certificateIssued()).as("300 days in").isFalse();
 
-    clock.now.set(START.plus(Duration.ofDays(340)));
+    clock.set(START.plus(Duration.ofDays(340)));
     ServingCertificates renewed = renewal.renew();
     assertThat(renewed.certificateIssued()).as("340 days in").isTrue();
     assertThat(renewed.caIssued()).isFalse();
@@ -67,10 +44,10 @@ class SelfSignedRenewalTest {
 
   @Test
   void periodicRenewalRewritesTheFiles() throws Exception {
-    MovableClock clock = new MovableClock();
+    ManualClock clock = new ManualClock(START);
     SelfSignedCertificates.ensure(dir, NAMES, clock);
     byte[] before = Files.readAllBytes(dir.resolve(SelfSignedCertificates.CERTIFICATE));
-    clock.now.set(START.plus(Duration.ofDays(340)));
+    clock.set(START.plus(Duration.ofDays(340)));
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
     try (SelfSignedRenewal ignored = SelfSignedRenewal.start(dir, NAMES, clock, Duration.ofMillis(50), scheduler)) {

@@ -89,6 +89,16 @@ public abstract class ForwardingResourceStore implements ResourceStore {
     return delegate.currentRevision();
   }
 
+  @Override
+  public CompletionStage<Freshness> freshness(ResourceType type, long sinceRevision) {
+    return delegate.freshness(type, sinceRevision);
+  }
+
+  @Override
+  public CompletionStage<ListTokens> listTokens() {
+    return delegate.listTokens();
+  }
+
   /** Does nothing: the delegate belongs to whoever created it. */
   @Override
   public void close() {}

@@ -694,6 +694,38 @@ final class KvResourceStore implements ResourceStore {
     return Futures.translated(Futures.of(kv.currentRevision()));
   }
 
+  /**
+   * Every mutation writes a counter shard of its scope in its own transaction (see {@link #commit}), and so did the
+   * stores before counters with their scope's marker: the counter keys of {@code type} modified after
+   * {@code sinceRevision} tell its latest change since. One small keys-only read, whatever the number of objects.
+   */
+  @Override
+  public CompletionStage<Freshness> freshness(ResourceType type, long sinceRevision) {
+    RangeRequest changed = RangeRequest.prefix(keys.statsPrefix(type)).withKeysOnly().modifiedSince(sinceRevision + 1);
+    return Futures.translated(Futures.of(kv.range(changed)).thenApply(result -> new Freshness(
+        result.headerRevision(), result.kvs().stream().mapToLong(KeyValue::modRevision).max().orElse(0))));
+  }
+
+  @Override
+  public CompletionStage<ListTokens> listTokens() {
+    return Futures.translated(tokens().thenApply(codec -> new ListTokens() {
+      @Override
+      public String after(long revision, ObjectKey last) {
+        return codec.encode(ContinueTokens.Kind.LIST, revision, relative(last.type(), keys.current(last)) + "\0");
+      }
+
+      @Override
+      public Position decode(ResourceType type, String namespace, String token) {
+        ContinueTokens.Position position =
+            codec.decode(ContinueTokens.Kind.LIST, token, scope(type, type.namespaced() ? namespace : null));
+        String start = position.start();
+        int slash = start.indexOf('/');
+        return new Position(position.revision(), type.namespaced() ? start.substring(0, slash) : "",
+            start.substring(slash + 1));
+      }
+    }));
+  }
+
   // ---------------------------------------------------------------------------------------------- lifecycle
 
   @Override

@@ -148,6 +148,25 @@ public interface ResourceStore extends AutoCloseable {
   CompletionStage<Long> currentRevision();
 
   /**
+   * A consistent read of the store's revision and of the latest change of {@code type} after {@code sinceRevision}:
+   * what a cache that has seen every change of {@code type} up to {@code sinceRevision} needs to answer a consistent
+   * read. The default proves nothing ({@link Freshness#unknown}); stores that can tell cheaply override it.
+   */
+  default CompletionStage<Freshness> freshness(ResourceType type, long sinceRevision) {
+    return currentRevision().thenApply(Freshness::unknown);
+  }
+
+  /**
+   * The codec of this store's list continue tokens, for a cache in front of it.
+   *
+   * @throws StorageException (in the stage) INTERNAL when the store has none a cache could share
+   */
+  default CompletionStage<ListTokens> listTokens() {
+    return java.util.concurrent.CompletableFuture.failedFuture(
+        StorageException.internal("this store has no continue tokens to share", null));
+  }
+
+  /**
    * Stops background work and ends open watches; does not close the {@link io.revisor.storage.kv.KvStore}. Waits
    * for the step of the counters' backfill in progress, if any (bounded), so that no write of the store lands after
    * it returns.

@@ -17,6 +17,11 @@ public record StoredObject(ObjectKey key, byte[] json, long resourceVersion) {
     return ObjectJson.matches(key, json, predicate);
   }
 
+  /** The same content with {@code metadata.resourceVersion} (and {@link #resourceVersion}) set to {@code revision}. */
+  public StoredObject withResourceVersion(long revision) {
+    return new StoredObject(key, ObjectJson.withResourceVersion(ObjectJson.normalize(key, json), revision), revision);
+  }
+
   @Override
   public String toString() {
     return "StoredObject[" + key + "@" + resourceVersion + ", " + json.length + " bytes]";

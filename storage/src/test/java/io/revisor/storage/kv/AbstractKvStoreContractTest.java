@@ -446,6 +446,20 @@ public abstract class AbstractKvStoreContractTest {
     }
 
     @Test
+    void modifiedSinceReturnsOnlyKeysChangedAtOrAfterTheRevision() {
+      long r1 = put(k("a"), "1");
+      long r2 = put(k("b"), "2");
+      long r3 = put(k("a"), "3");
+      RangeResult r = range(RangeRequest.prefix(prefix).withKeysOnly().modifiedSince(r2));
+      assertThat(r.kvs()).extracting(KeyValue::key).containsExactly(k("a"), k("b"));
+      assertThat(range(RangeRequest.prefix(prefix).modifiedSince(r3 + 1)).kvs()).isEmpty();
+      RangeResult old = range(RangeRequest.prefix(prefix).atRevision(r2).modifiedSince(r2));
+      assertThat(old.kvs()).extracting(KeyValue::key).containsExactly(k("b"));
+      assertThat(old.more()).isFalse();
+      assertThat(r1).isLessThan(r2);
+    }
+
+    @Test
     void countOnlyReturnsCountWithoutKeyValues() {
       writeShuffled();
       RangeResult r = range(RangeRequest.prefix(prefix).withCountOnly());

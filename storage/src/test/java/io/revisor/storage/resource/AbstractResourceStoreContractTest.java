@@ -115,11 +115,19 @@ public abstract class AbstractResourceStoreContractTest {
    */
   protected abstract void restartBackend() throws Exception;
 
+  /**
+   * The store under test made of a store on the backend: the store itself here; a subclass may put something in
+   * front of it that implements the same contract (and closes it when closed).
+   */
+  protected ResourceStore wrap(ResourceStore store, ResourceStoreOptions options) {
+    return store;
+  }
+
   @BeforeEach
   void openStore() throws Exception {
     kv = newKvStore();
     keyPrefix = "/t" + UUID.randomUUID().toString().replace("-", "");
-    store = ResourceStore.open(kv, options().build());
+    store = wrap(ResourceStore.open(kv, options().build()), options().build());
   }
 
   @AfterEach
@@ -149,7 +157,7 @@ public abstract class AbstractResourceStoreContractTest {
 
   /** Another store on the same KV client, closed after the test. */
   protected ResourceStore openStore(ResourceStoreOptions options) {
-    ResourceStore s = ResourceStore.open(kv, options);
+    ResourceStore s = wrap(ResourceStore.open(kv, options), options);
     extraStores.add(s);
     return s;
   }
@@ -166,7 +174,7 @@ public abstract class AbstractResourceStoreContractTest {
     kv = null;
     restartBackend();
     kv = newKvStore();
-    store = ResourceStore.open(kv, options().build());
+    store = wrap(ResourceStore.open(kv, options().build()), options().build());
   }
 
   /** The stage's value; a failure is rethrown as the StorageException it carries (anything else fails the test). */

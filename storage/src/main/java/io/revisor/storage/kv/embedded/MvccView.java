@@ -152,12 +152,14 @@ final class MvccView {
     long[] count = {0};
     scan(request.range(), request.descending(), (uk, v) -> {
       count[0]++;
-      if (!request.countOnly() && (request.limit() == 0 || kvs.size() < request.limit())) {
+      if (!request.countOnly() && (request.limit() == 0 || kvs.size() < request.limit())
+          && v.modRevision() >= request.minModRevision()) {
         kvs.add(Mvcc.keyValue(uk, v.modRevision(), v.record(), request.keysOnly()));
       }
       return true;
     });
-    return new RangeResult(kvs, !request.countOnly() && count[0] > kvs.size(), count[0], headerRevision);
+    return new RangeResult(
+        kvs, !request.countOnly() && request.limit() > 0 && count[0] > request.limit(), count[0], headerRevision);
   }
 
   static boolean startsWith(byte[] key, byte[] prefix) {

@@ -296,6 +296,9 @@ final class EtcdKvStoreImpl implements EtcdKvStore {
         .withRevision(request.revision())
         .withKeysOnly(request.keysOnly())
         .withCountOnly(request.countOnly());
+    if (request.minModRevision() > 0) {
+      b.withMinModRevision(request.minModRevision());
+    }
     if (r.end() != null) {
       b.withRange(r.endBytes());
     }

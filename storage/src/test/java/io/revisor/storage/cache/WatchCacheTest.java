@@ -1,0 +1,284 @@
+package io.revisor.storage.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.revisor.storage.kv.KvStore;
+import io.revisor.storage.kv.embedded.EmbeddedKvStore;
+import io.revisor.storage.kv.embedded.EmbeddedKvStoreOptions;
+import io.revisor.storage.resource.Actor;
+import io.revisor.storage.resource.ForwardingResourceStore;
+import io.revisor.storage.resource.ListOptions;
+import io.revisor.storage.resource.ListResult;
+import io.revisor.storage.resource.ObjectKey;
+import io.revisor.storage.resource.ResourceStore;
+import io.revisor.storage.resource.ResourceStoreOptions;
+import io.revisor.storage.resource.ResourceType;
+import io.revisor.storage.resource.ResourceWatch;
+import io.revisor.storage.resource.ResourceWatchListener;
+import io.revisor.storage.resource.StorageErrorCode;
+import io.revisor.storage.resource.StorageException;
+import io.revisor.storage.resource.StoredObject;
+import io.revisor.storage.resource.WatchEvent;
+import io.revisor.storage.resource.WatchOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the cache adds to the store's contract (which {@link CachedEmbeddedResourceStoreTest} checks): one store watch
+ * per type whatever the number of watchers, lists from memory, continue tokens shared with the store, resumption from
+ * the window, advancing bookmarks, its figures, and recovery from a lost store watch.
+ */
+class WatchCacheTest {
+  private static final ResourceType DASHBOARDS = ResourceType.namespaced("demo.revisor.io", "dashboards");
+  private static final ResourceType FOLDERS = ResourceType.namespaced("demo.revisor.io", "folders");
+  private static final Actor ALICE = new Actor("alice");
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path directory;
+  private KvStore kv;
+  private Counting store;
+  private WatchCache cache;
+
+  /** The store, counting what reaches it, and able to break the cache's watch. */
+  private static final class Counting extends ForwardingResourceStore {
+    final AtomicInteger lists = new AtomicInteger();
+    final AtomicInteger watches = new AtomicInteger();
+    final List<ResourceWatchListener> listeners = new CopyOnWriteArrayList<>();
+
+    Counting(ResourceStore store) {
+      super(store);
+    }
+
+    ResourceStore raw() {
+      return delegate();
+    }
+
+    @Override
+    public CompletionStage<ListResult> list(ResourceType type, ListOptions options) {
+      lists.incrementAndGet();
+      return super.list(type, options);
+    }
+
+    @Override
+    public ResourceWatch watch(ResourceType type, WatchOptions options, ResourceWatchListener listener) {
+      watches.incrementAndGet();
+      listeners.add(listener);
+      return super.watch(type, options, listener);
+    }
+  }
+
+  @BeforeEach
+  void open() {
+    kv = EmbeddedKvStore.open(EmbeddedKvStoreOptions.defaults(directory));
+    ResourceStore raw = ResourceStore.open(kv, ResourceStoreOptions.defaults());
+    store = new Counting(raw);
+    cache = WatchCache.wrap(store, WatchCacheOptions.defaults().withWindowEvents(5)
+        .withProgressInterval(Duration.ofMillis(100)));
+  }
+
+  @AfterEach
+  void close() {
+    cache.close();
+    store.raw().close();
+    kv.close();
+  }
+
+  @Test
+  void manyWatchersCostOneStoreWatch() {
+    list(ListOptions.all()); // the cache starts; a watch from before its first list would go to the store
+    long start = revision();
+    List<Recorder> watchers = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      watchers.add(watch(DASHBOARDS, WatchOptions.since(null, start)));
+    }
+    List<Long> written = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      written.add(create("ns1", "d" + i).resourceVersion());
+    }
+    for (Recorder watcher : watchers) {
+      watcher.awaitEvents(4);
+      assertThat(watcher.events).extracting(WatchEvent::resourceVersion).containsExactlyElementsOf(written);
+    }
+    assertThat(store.watches).as("one store watch feeds every watcher").hasValue(1);
+    assertThat(cache.stats()).singleElement().satisfies(stats -> assertThat(stats.watchers()).isEqualTo(50));
+  }
+
+  @Test
+  void listsAreAnsweredFromMemory() {
+    create("ns1", "a");
+    assertThat(names(list(ListOptions.all()))).containsExactly("a");
+    int listed = store.lists.get();
+    StoredObject b = create("ns1", "b");
+    // consistent: sees the write just made (the cache proves it caught up), from memory
+    ListResult consistent = list(ListOptions.all());
+    assertThat(names(consistent)).containsExactly("a", "b");
+    assertThat(consistent.resourceVersion()).isGreaterThanOrEqualTo(b.resourceVersion());
+    assertThat(names(list(ListOptions.all().notOlderThan(ListOptions.ANY)))).contains("a");
+    assertThat(names(list(ListOptions.all().notOlderThan(b.resourceVersion())))).containsExactly("a", "b");
+    assertThat(names(list(ListOptions.inNamespace("ns2")))).isEmpty();
+    assertThat(store.lists.get()).as("no list reached the store").isEqualTo(listed);
+  }
+
+  @Test
+  void continueTokensAreSharedWithTheStore() {
+    for (int i = 0; i < 10; i++) {
+      create("ns1", "o" + i);
+    }
+    ListResult first = list(ListOptions.all().withLimit(4));
+    assertThat(names(first)).containsExactly("o0", "o1", "o2", "o3");
+    assertThat(first.remainingItemCount()).isEqualTo(6);
+    create("ns1", "o10"); // after the first page: invisible to the rest of this list
+    ListOptions next = ListOptions.all().withLimit(4).withContinue(first.continueToken());
+    ListResult fromCache = list(next);
+    ListResult fromStore = await(store.raw().list(DASHBOARDS, next));
+    assertThat(names(fromCache)).containsExactly("o4", "o5", "o6", "o7").isEqualTo(names(fromStore));
+    assertThat(fromCache.resourceVersion()).isEqualTo(first.resourceVersion());
+    ListResult last = list(ListOptions.all().withLimit(4).withContinue(fromStore.continueToken()));
+    assertThat(names(last)).containsExactly("o8", "o9");
+    assertThat(last.continueToken()).isNull();
+    // a token of the store's own first page resumes in the cache too
+    ListResult storeFirst = await(store.raw().list(DASHBOARDS, ListOptions.inNamespace("ns1").withLimit(10)));
+    assertThat(names(list(ListOptions.inNamespace("ns1").withLimit(10).withContinue(storeFirst.continueToken()))))
+        .containsExactly("o9");
+  }
+
+  @Test
+  void watchesResumeFromTheWindowOrElseFromTheStore() {
+    list(ListOptions.all()); // the cache starts: the window holds the changes after this
+    List<StoredObject> written = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      written.add(create("ns1", "w" + i));
+    }
+    list(ListOptions.all()); // consistent: the cache has all eight, the window the last five
+    int before = store.watches.get();
+    Recorder recent = watch(DASHBOARDS, WatchOptions.since(null, written.get(4).resourceVersion()));
+    recent.awaitEvents(3);
+    assertThat(recent.events).extracting(e -> e.object().key().name()).containsExactly("w5", "w6", "w7");
+    assertThat(store.watches.get()).as("inside the window: no store watch").isEqualTo(before);
+    Recorder old = watch(DASHBOARDS, WatchOptions.since(null, written.get(0).resourceVersion()));
+    old.awaitEvents(7);
+    assertThat(old.events).extracting(e -> e.object().key().name())
+        .containsExactly("w1", "w2", "w3", "w4", "w5", "w6", "w7");
+    assertThat(store.watches.get()).as("older than the window: the store replays").isEqualTo(before + 1);
+  }
+
+  @Test
+  void bookmarksAdvanceWhileTheTypeIsIdle() {
+    Recorder folders = watch(FOLDERS, WatchOptions.since(null, revision()).withBookmarks(Duration.ofMillis(100)));
+    long written = 0;
+    for (int i = 0; i < 3; i++) {
+      written = create("ns1", "elsewhere" + i).resourceVersion();
+    }
+    long target = written;
+    Awaitility.await().atMost(WAIT).until(() -> folders.events.stream()
+        .anyMatch(e -> e.type() == WatchEvent.Type.BOOKMARK && e.resourceVersion() >= target));
+    assertThat(folders.events).allMatch(e -> e.type() == WatchEvent.Type.BOOKMARK);
+  }
+
+  @Test
+  void statsCountObjectsAndTheirBytesOnce() {
+    long bytes = 0;
+    for (int i = 0; i < 5; i++) {
+      bytes += create("ns1", "s" + i).json().length;
+    }
+    for (int i = 0; i < 3; i++) {
+      watch(DASHBOARDS, WatchOptions.since(null, revision()));
+    }
+    list(ListOptions.all());
+    long expected = bytes;
+    Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(cache.stats()).singleElement().satisfies(s -> {
+      assertThat(s.ready()).isTrue();
+      assertThat(s.objects()).isEqualTo(5);
+      assertThat(s.objectBytes()).isEqualTo(expected);
+      assertThat(s.watchers()).isEqualTo(3);
+    }));
+  }
+
+  @Test
+  void losingTheStoreWatchEndsWatchersWhoListAgain() {
+    create("ns1", "before");
+    Recorder watcher = watch(DASHBOARDS, WatchOptions.since(null, revision()));
+    Awaitility.await().atMost(WAIT).until(() -> cache.stats().get(0).watchers() == 1);
+    store.listeners.get(0).onClose(new StorageException(StorageErrorCode.COMPACTED, "compacted"));
+    StorageException error = watcher.awaitClose();
+    assertThat(error.code()).isEqualTo(StorageErrorCode.TOO_SLOW);
+    create("ns1", "after");
+    Awaitility.await().atMost(WAIT).until(() -> cache.stats().get(0).ready());
+    assertThat(names(list(ListOptions.all()))).containsExactly("after", "before");
+    assertThat(store.watches.get()).as("watching the store again").isEqualTo(2);
+  }
+
+  // ------------------------------------------------------------------------------------------------- helpers
+
+  private StoredObject create(String namespace, String name) {
+    ObjectKey key = DASHBOARDS.key(namespace, name);
+    String json = "{\"apiVersion\":\"demo.revisor.io/v1\",\"kind\":\"Dashboard\",\"metadata\":{\"name\":\"" + name
+        + "\",\"namespace\":\"" + namespace + "\"},\"spec\":{\"title\":\"" + name + "\"}}";
+    return await(cache.create(key, json.getBytes(StandardCharsets.UTF_8), ALICE));
+  }
+
+  private long revision() {
+    return await(cache.currentRevision());
+  }
+
+  private ListResult list(ListOptions options) {
+    return await(cache.list(DASHBOARDS, options));
+  }
+
+  private static List<String> names(ListResult result) {
+    return result.items().stream().map(o -> o.key().name()).toList();
+  }
+
+  private static <T> T await(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private Recorder watch(ResourceType type, WatchOptions options) {
+    Recorder recorder = new Recorder();
+    cache.watch(type, options, recorder);
+    return recorder;
+  }
+
+  private static final class Recorder implements ResourceWatchListener {
+    final List<WatchEvent> events = new CopyOnWriteArrayList<>();
+    final AtomicReference<StorageException> closed = new AtomicReference<>();
+    final AtomicInteger closes = new AtomicInteger();
+
+    @Override
+    public void onEvent(WatchEvent event) {
+      events.add(event);
+    }
+
+    @Override
+    public void onClose(StorageException error) {
+      closed.set(error);
+      closes.incrementAndGet();
+    }
+
+    void awaitEvents(int n) {
+      Awaitility.await().atMost(WAIT).until(() -> events.size() >= n);
+    }
+
+    StorageException awaitClose() {
+      Awaitility.await().atMost(WAIT).until(() -> closes.get() > 0);
+      return closed.get();
+    }
+  }
+}
