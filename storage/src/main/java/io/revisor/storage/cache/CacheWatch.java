@@ -67,6 +67,11 @@ final class CacheWatch implements ResourceWatch {
     return options;
   }
 
+  /** The namespace watched; null for all (and for cluster-scoped types). */
+  String namespace() {
+    return namespace;
+  }
+
   /** Called once, under the cache's lock, before the watch receives any change. */
   void begin(long startRevision, Iterator<WatchEvent> backlog) {
     this.startRevision = startRevision;
@@ -221,11 +226,7 @@ final class CacheWatch implements ResourceWatch {
   }
 
   private void deliver(WatchEvent event) {
-    if (event.type() == WatchEvent.Type.BOOKMARK) {
-      // Never below an event already sent.
-      event = new WatchEvent(WatchEvent.Type.BOOKMARK, null, Math.max(delivered, event.resourceVersion()),
-          event.initialEventsEnd());
-    }
+    event = event.after(delivered);
     delivered = Math.max(delivered, event.resourceVersion());
     try {
       listener.onEvent(event);

@@ -8,6 +8,8 @@ import io.revisor.storage.resource.ResourceStore;
 import io.revisor.storage.resource.ResourceType;
 import io.revisor.storage.resource.ResourceWatch;
 import io.revisor.storage.resource.ResourceWatchListener;
+import io.revisor.storage.resource.StorageErrorCode;
+import io.revisor.storage.resource.StorageException;
 import io.revisor.storage.resource.WatchOptions;
 import java.util.Comparator;
 import java.util.List;
@@ -108,8 +110,7 @@ public final class WatchCache extends ForwardingResourceStore {
 
   private TypeCache cache(ResourceType type) {
     if (closed) {
-      throw new io.revisor.storage.resource.StorageException(
-          io.revisor.storage.resource.StorageErrorCode.UNAVAILABLE, "the store is closed");
+      throw new StorageException(StorageErrorCode.UNAVAILABLE, "the store is closed");
     }
     return caches.computeIfAbsent(type, t -> new TypeCache(this, t));
   }

@@ -25,4 +25,14 @@ public record WatchEvent(Type type, StoredObject object, long resourceVersion, b
   static WatchEvent bookmark(long revision, boolean initialEventsEnd) {
     return new WatchEvent(Type.BOOKMARK, null, revision, initialEventsEnd);
   }
+
+  /**
+   * This event as delivered after everything up to {@code delivered}: a BOOKMARK is raised to it (a bookmark never
+   * goes below an event already sent); any other event is returned as it is.
+   */
+  public WatchEvent after(long delivered) {
+    return type == Type.BOOKMARK && resourceVersion < delivered
+        ? new WatchEvent(Type.BOOKMARK, null, delivered, initialEventsEnd)
+        : this;
+  }
 }

@@ -251,11 +251,7 @@ final class WatchSession implements ResourceWatch, KvWatchListener {
       if (ended) {
         return;
       }
-      if (event.type() == WatchEvent.Type.BOOKMARK) {
-        // Never below an event already sent, never decreasing.
-        event = new WatchEvent(WatchEvent.Type.BOOKMARK, null, Math.max(delivered, event.resourceVersion()),
-            event.initialEventsEnd());
-      }
+      event = event.after(delivered);
       delivered = Math.max(delivered, event.resourceVersion());
       try {
         listener.onEvent(event);
