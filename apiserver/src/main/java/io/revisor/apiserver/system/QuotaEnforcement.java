@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.revisor.apiserver.crd.DefinitionLoader;
 import io.revisor.storage.resource.Actor;
 import io.revisor.storage.resource.ForwardingResourceStore;
+import io.revisor.storage.resource.KeyedQueue;
 import io.revisor.storage.resource.ListOptions;
 import io.revisor.storage.resource.ObjectKey;
 import io.revisor.storage.resource.Preconditions;
@@ -17,10 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 /**
@@ -36,10 +34,9 @@ import java.util.function.Supplier;
  * racing on several replicas can overshoot by at most the number of racing writes. Thread-safe.
  */
 final class QuotaEnforcement extends ForwardingResourceStore {
-  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   /** The last write queued on each (namespace, resource) with a limit; removed when the queue runs empty. */
-  private final ConcurrentMap<Scope, CompletableFuture<Void>> queues = new ConcurrentHashMap<>();
+  private final KeyedQueue<Scope> queues = new KeyedQueue<>();
 
   QuotaEnforcement(ResourceStore store) {
     super(store);
@@ -167,13 +164,7 @@ final class QuotaEnforcement extends ForwardingResourceStore {
    * its check sees their usage.
    */
   private <T> CompletionStage<T> queued(Scope scope, Supplier<CompletionStage<T>> write) {
-    CompletableFuture<Void> mine = new CompletableFuture<>();
-    CompletableFuture<Void> before = queues.put(scope, mine);
-    CompletableFuture<T> result = (before == null ? DONE : before).thenCompose(ignored -> write.get());
-    result.whenComplete((value, failure) -> {
-      queues.remove(scope, mine);
-      mine.complete(null);
-    });
-    return result;
+    return queues.run(scope, write);
   }
+
 }

@@ -54,6 +54,7 @@ final class KvResourceStore implements ResourceStore {
   private final ExecutorService dispatch;
   private final ScheduledExecutorService scheduler;
   private final Set<WatchSession> watches = ConcurrentHashMap.newKeySet();
+  private final KeyedQueue<ObjectKey> mutations = new KeyedQueue<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** The backfill mark, to be written by the next mutation (see {@link LiveStats.Outcome#mark()}); or null. */
   private final AtomicReference<KvOp.Put> pendingMark = new AtomicReference<>();
@@ -129,6 +130,14 @@ final class KvResourceStore implements ResourceStore {
     return body;
   }
 
+  /**
+   * Runs a mutation of {@code key} after this store's earlier mutations of it have finished: writes of one object
+   * from one process never race each other (see {@link KeyedQueue}), only other processes' writes can conflict.
+   */
+  private <T> CompletableFuture<T> queued(ObjectKey key, java.util.function.Supplier<CompletionStage<T>> mutation) {
+    return mutations.run(key, mutation);
+  }
+
   private CompletableFuture<KeyValue> readCurrent(ObjectKey key) {
     return Futures.of(kv.get(keys.current(key)));
   }
@@ -137,7 +146,7 @@ final class KvResourceStore implements ResourceStore {
 
   @Override
   public CompletionStage<StoredObject> create(ObjectKey key, byte[] json, Actor actor) {
-    return Futures.translated(Futures.call(() -> {
+    return Futures.translated(queued(key, () -> {
       byte[] body = normalized(key, json);
       return chunks.prepare(body).thenCompose(prepared -> createAttempt(key, body, prepared, actor, 1));
     }));
@@ -285,7 +294,7 @@ final class KvResourceStore implements ResourceStore {
   @Override
   public CompletionStage<StoredObject> update(
       ObjectKey key, Preconditions preconditions, UpdateFunction update, Actor actor) {
-    return Futures.translated(Futures.call(() -> readCurrent(key)
+    return Futures.translated(queued(key, () -> readCurrent(key)
         .thenCompose(current -> updateAttempt(key, current, preconditions, update, actor, 1))));
   }
 
@@ -360,7 +369,7 @@ final class KvResourceStore implements ResourceStore {
   @Override
   public CompletionStage<StoredObject> delete(
       ObjectKey key, Preconditions preconditions, Consumer<StoredObject> check, Actor actor) {
-    return Futures.translated(Futures.call(() -> readCurrent(key)
+    return Futures.translated(queued(key, () -> readCurrent(key)
         .thenCompose(current -> deleteAttempt(key, current, preconditions, check, actor, 1))));
   }
 
@@ -602,7 +611,7 @@ final class KvResourceStore implements ResourceStore {
   @Override
   public CompletionStage<StoredObject> restore(
       ObjectKey key, long fromRevision, Preconditions expected, RestoreFunction prepare, Actor actor) {
-    return Futures.translated(Futures.call(() -> restoreAttempt(key, fromRevision, expected, prepare, actor, 1)));
+    return Futures.translated(queued(key, () -> restoreAttempt(key, fromRevision, expected, prepare, actor, 1)));
   }
 
   private CompletableFuture<StoredObject> restoreAttempt(
