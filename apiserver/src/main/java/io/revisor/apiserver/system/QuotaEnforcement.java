@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -28,8 +30,11 @@ import java.util.function.Supplier;
  * kube's ResourceQuota refusal (403, see {@link QuotaLimits#exceeded}). Deletes are never refused, and a write that
  * adds nothing (a shrinking update) passes even when the namespace is over a lowered limit.
  *
- * <p>Each write reads the namespace's StorageQuotas (one list); only when one limits the written resource does it read
- * the usage ({@link ResourceStore#stats}, a few counter keys). The checks and writes on one (namespace, resource) with
+ * <p>Each write reads the namespace's StorageQuotas (one list, not older than this replica's latest StorageQuota
+ * write, so from the watch cache's memory when it has one: no read of etcd per write). This replica's own quota
+ * writes are therefore enforced from the next write on; another replica's once this replica's watch cache has seen
+ * them (normally within milliseconds, as kube's quota admission works from its informers). Only when a quota limits
+ * the written resource does the write read the usage ({@link ResourceStore#stats}, a few counter keys). The checks and writes on one (namespace, resource) with
  * a limit are serialized on this replica, so one replica never overshoots a limit. Replicas do not coordinate: writes
  * racing on several replicas can overshoot by at most the number of racing writes. Thread-safe.
  */
@@ -37,6 +42,8 @@ final class QuotaEnforcement extends ForwardingResourceStore {
 
   /** The last write queued on each (namespace, resource) with a limit; removed when the queue runs empty. */
   private final KeyedQueue<Scope> queues = new KeyedQueue<>();
+  /** The revision of this replica's latest StorageQuota write: the quotas read are never older. */
+  private final AtomicLong quotasWritten = new AtomicLong(ListOptions.ANY);
 
   QuotaEnforcement(ResourceStore store) {
     super(store);
@@ -89,6 +96,20 @@ final class QuotaEnforcement extends ForwardingResourceStore {
         }, actor)), () -> delegate().restore(key, fromRevision, expected, prepare, actor));
   }
 
+  @Override
+  public CompletionStage<StoredObject> delete(
+      ObjectKey key, Preconditions preconditions, Consumer<StoredObject> check, Actor actor) {
+    CompletionStage<StoredObject> deleted = delegate().delete(key, preconditions, check, actor);
+    if (!key.type().equals(StorageQuotas.TYPE)) {
+      return deleted;
+    }
+    // The deleted object carries its last resourceVersion, not the deletion's: the store's revision now covers both.
+    return deleted.thenCompose(quota -> delegate().currentRevision().thenApply(revision -> {
+      quotasWritten.accumulateAndGet(revision, Math::max);
+      return quota;
+    }));
+  }
+
   /**
    * Runs {@code checked} in the queue of {@code key}'s (namespace, resource) when a StorageQuota of the namespace
    * limits its resource (its bytes, when {@code bytesOnly}), otherwise {@code unchecked} at once.
@@ -96,6 +117,12 @@ final class QuotaEnforcement extends ForwardingResourceStore {
   private CompletionStage<StoredObject> limited(ObjectKey key, boolean bytesOnly,
       java.util.function.Function<List<Applicable>, CompletionStage<StoredObject>> checked,
       Supplier<CompletionStage<StoredObject>> unchecked) {
+    if (key.type().equals(StorageQuotas.TYPE)) {
+      return unchecked.get().thenApply(written -> {
+        quotasWritten.accumulateAndGet(written.resourceVersion(), Math::max);
+        return written;
+      });
+    }
     if (!key.type().namespaced() || key.type().group().equals(DefinitionLoader.SYSTEM_GROUP)) {
       return unchecked.get();
     }
@@ -107,7 +134,8 @@ final class QuotaEnforcement extends ForwardingResourceStore {
   /** The StorageQuotas of {@code key}'s namespace that limit its resource, in name order. */
   private CompletionStage<List<Applicable>> applicable(ObjectKey key, boolean bytesOnly) {
     String resource = key.type().qualifiedName();
-    return delegate().list(StorageQuotas.TYPE, ListOptions.inNamespace(key.namespace())).thenApply(page -> {
+    ListOptions quotas = ListOptions.inNamespace(key.namespace()).notOlderThan(quotasWritten.get());
+    return delegate().list(StorageQuotas.TYPE, quotas).thenApply(page -> {
       List<Applicable> found = new ArrayList<>();
       for (StoredObject quota : page.items()) {
         ObjectNode object = SystemObjects.json(quota);

@@ -93,6 +93,56 @@ class QuotaEnforcementTest {
   }
 
   @Test
+  void withAWatchCacheWritesReadNoQuotasFromTheStoreAndSeeTheirOwnQuotaWritesAtOnce() {
+    java.util.concurrent.atomic.AtomicInteger quotaLists = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger quotaReads = new java.util.concurrent.atomic.AtomicInteger();
+    ResourceStore counting = new io.revisor.storage.resource.ForwardingResourceStore(raw) {
+      @Override
+      public java.util.concurrent.CompletionStage<io.revisor.storage.resource.ListResult> list(
+          ResourceType type, io.revisor.storage.resource.ListOptions options) {
+        if (type.equals(StorageQuotas.TYPE)) {
+          quotaLists.incrementAndGet();
+        }
+        return super.list(type, options);
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<io.revisor.storage.resource.Freshness> freshness(
+          ResourceType type, long sinceRevision) {
+        if (type.equals(StorageQuotas.TYPE)) {
+          quotaReads.incrementAndGet();
+        }
+        return super.freshness(type, sinceRevision);
+      }
+    };
+    io.revisor.storage.cache.WatchCache cache = io.revisor.storage.cache.WatchCache.wrap(counting,
+        io.revisor.storage.cache.WatchCacheOptions.defaults());
+    try {
+      ResourceStore cached = new QuotaEnforcement(cache);
+      for (int i = 0; i < 20; i++) {
+        ObjectKey key = DASHBOARDS.key("a", "d" + i);
+        await(cached.create(key, object(key, "x"), ALICE));
+      }
+      assertThat(quotaLists).as("only the cache's own first list of quotas").hasValue(1);
+      // A new embedded store is at revision 0 until the first write: the cache proves itself current once or twice.
+      assertThat(quotaReads.get()).as("quota reads of the store in 20 writes").isLessThanOrEqualTo(2);
+
+      ObjectKey quota = StorageQuotas.TYPE.key("a", "full");
+      await(cached.create(quota, ("{\"metadata\":{\"name\":\"full\",\"namespace\":\"a\"},\"spec\":{\"hard\":"
+          + "{\"count/dashboards.demo.revisor.io\": 20}}}").getBytes(StandardCharsets.UTF_8), ALICE));
+      ObjectKey over = DASHBOARDS.key("a", "over");
+      assertThat(refusal(catchThrowable(() -> await(cached.create(over, object(over, "x"), ALICE)))))
+          .as("the quota just written applies to the next write").contains("exceeded quota: full");
+
+      await(cached.delete(quota, Preconditions.NONE, null, ALICE));
+      await(cached.create(over, object(over, "x"), ALICE));
+      assertThat(quotaLists).hasValue(1);
+    } finally {
+      cache.close();
+    }
+  }
+
+  @Test
   void aCreateAddsOneObjectAndItsBytes() {
     quota("a", "two", "{\"count/dashboards.demo.revisor.io\": 2}");
     create(DASHBOARDS.key("a", "d1"), "x");

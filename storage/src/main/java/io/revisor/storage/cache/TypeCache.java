@@ -370,7 +370,10 @@ final class TypeCache {
       if (current.revision() >= list.notOlderThan()) {
         return page(current, current.revision(), list, null);
       }
-      return orFromStore(awaitRevision(list.notOlderThan()).thenApply(ignored -> snapshot), list);
+      // Behind N: the type may simply not have changed since (N came from writes of other types, or the store is new
+      // and empty at revision 0). A consistent read's proof makes the cache current at the store's revision, which is
+      // at least N (or, for an N the store has not reached, as current as the store would answer).
+      return orFromStore(fresh(), list);
     }
     return orFromStore(fresh(), list);
   }

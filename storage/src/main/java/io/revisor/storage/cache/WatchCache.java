@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       COMPACTED). A watcher that falls {@link WatchCacheOptions#watcherBuffer()} changes behind is ended with
  *       TOO_SLOW and never holds up the others. Bookmarks carry the revision the cache is known to be current at,
  *       which advances while nothing changes (see below).</li>
- *   <li>Lists: "not older than N" (and "any") from memory once the cache has reached N; lists exactly at a revision
+ *   <li>Lists: "not older than N" (and "any") from memory once the cache has reached N, or has been proven current
+ *       as for a consistent read when the type has not changed since N; lists exactly at a revision
  *       from memory when a snapshot at it is at hand (the current one, or one kept for continue tokens), else from
  *       the store; {@code limit} and continue tokens are honoured in every mode, with the store's own tokens.</li>
  *   <li>Consistent lists and watches with initial events: the store is asked for its revision and the type's latest

@@ -117,6 +117,29 @@ class WatchCacheTest {
   }
 
   @Test
+  void theFirstListOfANewStoreDoesNotWaitForTheCache() {
+    long start = System.nanoTime();
+    assertThat(names(list(ListOptions.inNamespace("ns1").notOlderThan(ListOptions.ANY)))).isEmpty();
+    assertThat(names(list(ListOptions.all()))).isEmpty();
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+        .as("well within the freshness timeout").isLessThan(Duration.ofSeconds(1));
+    StoredObject a = create("ns1", "a");
+    assertThat(names(list(ListOptions.all().notOlderThan(a.resourceVersion())))).containsExactly("a");
+  }
+
+  @Test
+  void notOlderThanARevisionOfAnotherTypeIsProvenByTheStoreRevisionNotWaitedFor() {
+    list(ListOptions.all()); // the cache of dashboards starts
+    int listed = store.lists.get();
+    long other = create(FOLDERS, "ns1", "f").resourceVersion();
+    long start = System.nanoTime();
+    ListResult result = list(ListOptions.all().notOlderThan(other));
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    assertThat(result.resourceVersion()).isGreaterThanOrEqualTo(other);
+    assertThat(store.lists.get()).as("answered from memory").isEqualTo(listed);
+  }
+
+  @Test
   void listsAreAnsweredFromMemory() {
     create("ns1", "a");
     assertThat(names(list(ListOptions.all()))).containsExactly("a");
@@ -224,8 +247,13 @@ class WatchCacheTest {
   // ------------------------------------------------------------------------------------------------- helpers
 
   private StoredObject create(String namespace, String name) {
-    ObjectKey key = DASHBOARDS.key(namespace, name);
-    String json = "{\"apiVersion\":\"demo.revisor.io/v1\",\"kind\":\"Dashboard\",\"metadata\":{\"name\":\"" + name
+    return create(DASHBOARDS, namespace, name);
+  }
+
+  private StoredObject create(ResourceType type, String namespace, String name) {
+    ObjectKey key = type.key(namespace, name);
+    String kind = type.equals(DASHBOARDS) ? "Dashboard" : "Folder";
+    String json = "{\"apiVersion\":\"demo.revisor.io/v1\",\"kind\":\"" + kind + "\",\"metadata\":{\"name\":\"" + name
         + "\",\"namespace\":\"" + namespace + "\"},\"spec\":{\"title\":\"" + name + "\"}}";
     return await(cache.create(key, json.getBytes(StandardCharsets.UTF_8), ALICE));
   }
