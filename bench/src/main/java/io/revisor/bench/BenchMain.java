@@ -101,7 +101,8 @@ public final class BenchMain {
     out.println("== starting etcd and Revisor (work directory " + work + ")");
     Vertx vertx = Vertx.vertx();
     try (EtcdServer etcd = EtcdServer.start(work);
-         RevisorServer server = RevisorServer.start(options.serverJar(), options.serverHeap(), etcd.clientUrl(), work);
+         RevisorServer server = RevisorServer.start(options.serverJar(), options.serverHeap(),
+             options.serverJavaOptions(), etcd.clientUrl(), work);
          RevisorClient client = RevisorClient.connect(vertx, server, 2);
          RawEtcd raw = RawEtcd.connect(etcd.clientUrl())) {
       report.environment("etcd", etcd.version());

@@ -1,6 +1,7 @@
 package io.revisor.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -14,19 +15,25 @@ import java.util.Set;
  * @param out where results go (created when missing)
  * @param serverJar the server's jar, run as a separate JVM
  * @param serverHeap the server JVM's {@code -Xmx}
+ * @param serverJavaOptions more options of the server JVM, in order (a profiler's, say)
  */
-public record BenchOptions(boolean quick, Set<Scenario> scenarios, Path out, Path serverJar, String serverHeap) {
+public record BenchOptions(
+    boolean quick, Set<Scenario> scenarios, Path out, Path serverJar, String serverHeap,
+    List<String> serverJavaOptions) {
   public static final String USAGE = String.join("\n",
       "Usage: hack/bench.sh [--quick] [--scenarios=" + Scenario.ids() + "] [--out=DIR]",
-      "                     [--server-jar=PATH] [--server-heap=2g]",
+      "                     [--server-jar=PATH] [--server-heap=2g] [--server-java-option=OPTION]...",
       "  --quick        small counts, a smoke run",
       "  --scenarios    a comma-separated subset (default: all)",
       "  --out          results directory (default: bench/results)",
       "  --server-jar   the Revisor server jar (default: apiserver/target/revisor-apiserver.jar)",
-      "  --server-heap  -Xmx of the server JVM (default: 2g)");
+      "  --server-heap  -Xmx of the server JVM (default: 2g)",
+      "  --server-java-option  one more option of the server JVM (repeatable), e.g.",
+      "                 --server-java-option=-XX:StartFlightRecording=filename=/tmp/revisor.jfr,settings=profile");
 
   public BenchOptions {
     scenarios = Set.copyOf(scenarios);
+    serverJavaOptions = List.copyOf(serverJavaOptions);
   }
 
   /** The plan these options select. */
@@ -50,6 +57,7 @@ public record BenchOptions(boolean quick, Set<Scenario> scenarios, Path out, Pat
     Path out = Path.of("bench", "results");
     Path serverJar = Path.of("apiserver", "target", "revisor-apiserver.jar");
     String serverHeap = "2g";
+    List<String> serverJavaOptions = new ArrayList<>();
     for (String arg : args) {
       String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "";
       String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
@@ -59,10 +67,11 @@ public record BenchOptions(boolean quick, Set<Scenario> scenarios, Path out, Pat
         case "--out" -> out = Path.of(nonEmpty(flag, value));
         case "--server-jar" -> serverJar = Path.of(nonEmpty(flag, value));
         case "--server-heap" -> serverHeap = nonEmpty(flag, value);
+        case "--server-java-option" -> serverJavaOptions.add(nonEmpty(flag, value));
         default -> throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
       }
     }
-    return new BenchOptions(quick, scenarios, out, serverJar, serverHeap);
+    return new BenchOptions(quick, scenarios, out, serverJar, serverHeap, serverJavaOptions);
   }
 
   private static Set<Scenario> scenarios(String value) {

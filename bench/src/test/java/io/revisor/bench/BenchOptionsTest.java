@@ -24,13 +24,16 @@ class BenchOptionsTest {
   @Test
   void flags() {
     BenchOptions options = BenchOptions.parse("--quick", "--scenarios=create, read", "--out=/tmp/x",
-        "--server-jar=s.jar", "--server-heap=1g");
+        "--server-jar=s.jar", "--server-heap=1g", "--server-java-option=-XX:+UseSerialGC",
+        "--server-java-option=-XX:StartFlightRecording=filename=r.jfr,settings=profile");
     assertThat(options.plan()).isEqualTo(Plan.quick());
     assertThat(options.scenarios()).containsExactlyInAnyOrder(Scenario.CREATE, Scenario.READ);
     assertThat(options.runs(Scenario.WATCH)).isFalse();
     assertThat(options.out()).isEqualTo(Path.of("/tmp/x"));
     assertThat(options.serverJar()).isEqualTo(Path.of("s.jar"));
     assertThat(options.serverHeap()).isEqualTo("1g");
+    assertThat(options.serverJavaOptions())
+        .containsExactly("-XX:+UseSerialGC", "-XX:StartFlightRecording=filename=r.jfr,settings=profile");
   }
 
   @Test

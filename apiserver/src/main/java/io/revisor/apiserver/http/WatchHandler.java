@@ -26,8 +26,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * gets an ERROR event (410 Expired) and nothing after it.
  */
 final class WatchHandler {
-  /** Events allowed to pile up in the connection's write queue before the watcher counts as too slow. */
-  static final int MAX_PENDING_WHILE_FULL = 10_000;
+  /**
+   * Bytes of events allowed to wait for a stream whose client does not keep up (its connection's write queue is full)
+   * before the watcher counts as too slow; one event is always allowed, however large.
+   */
+  static final long MAX_PENDING_BYTES = 8L << 20;
+  /** Events written to a stream in one write at most: many when the stream is behind, so that one write (one frame, one
+   * TLS record) carries several. */
+  private static final int MAX_BATCH_BYTES = 64 << 10;
+  private static final String TOO_SLOW =
+      "The watch fell too far behind the stream of changes and was closed; list again to resume.";
 
   private final ApiContext api;
   private final Duration bookmarkInterval;
@@ -106,6 +114,9 @@ final class WatchHandler {
   private interface Sink {
     void write(Buffer event);
 
+    /** Whether one write may carry several events (a byte stream), or each must be its own message. */
+    boolean batches();
+
     boolean full();
 
     void end();
@@ -127,6 +138,11 @@ final class WatchHandler {
     @Override
     public void write(Buffer event) {
       response.write(event);
+    }
+
+    @Override
+    public boolean batches() {
+      return true;
     }
 
     @Override
@@ -170,6 +186,11 @@ final class WatchHandler {
     }
 
     @Override
+    public boolean batches() {
+      return false;
+    }
+
+    @Override
     public boolean full() {
       return socket.writeQueueFull();
     }
@@ -197,7 +218,15 @@ final class WatchHandler {
     }
   }
 
-  /** One running watch: storage events in, encoded events out, on the request's event loop. */
+  /**
+   * One running watch: storage events in (on the store's threads), encoded events out (on the request's event loop).
+   *
+   * <p>Events wait in a queue of the stream's own and are written in batches: a drain task on the event loop takes
+   * every event that is waiting and writes them together (over HTTP, one write; over a WebSocket, one message each).
+   * A stream that keeps up writes each event as it comes; one that falls behind writes several per write, so a busy
+   * server spends less per event, not more. While the client does not read (the write queue is full) events wait in
+   * the queue, up to {@link #MAX_PENDING_BYTES}; beyond that the watch ends with 410, and the client lists again.
+   */
   private final class Stream implements ResourceWatchListener {
     private final ResourceRequest request;
     private final MediaTypes.Representation as;
@@ -210,7 +239,13 @@ final class WatchHandler {
     private long lastRevision;
     private boolean firstTable = true;
     private boolean finished;
-    private int pendingWhileFull;
+    /** Events (and at last the storage's close, a {@link Closed}) not yet written; filled by the store's threads. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Object> pending =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean tooSlow = new java.util.concurrent.atomic.AtomicBoolean();
     private long deadlineTimer = -1;
     private long bookmarkTimer = -1;
     private Runnable unregister = () -> { };
@@ -230,7 +265,7 @@ final class WatchHandler {
     void start() {
       unregister = api.metrics().watcher(request.definition().group(), request.definition().names().plural());
       sink.onClose(this::finish);
-      sink.onDrain(() -> pendingWhileFull = 0);
+      sink.onDrain(this::drain);
       long millis = timeout.toMillis();
       deadlineTimer = api.vertx().setTimer(millis, id -> {
         deadlineTimer = -1;
@@ -249,54 +284,132 @@ final class WatchHandler {
 
     @Override
     public void onEvent(WatchEvent event) {
-      context.runOnContext(v -> deliver(event));
+      if (tooSlow.get()) {
+        return;
+      }
+      long weight = weight(event);
+      long bytes = pendingBytes.addAndGet(weight);
+      if (bytes > MAX_PENDING_BYTES && bytes != weight) {
+        // The client has not read for a while: what waits is dropped, and the watch ends with 410 at once (the write
+        // queue being full, a queued close would wait for the client too).
+        if (tooSlow.compareAndSet(false, true)) {
+          context.runOnContext(v -> {
+            pending.clear();
+            close(new StorageException(StorageErrorCode.TOO_SLOW, TOO_SLOW));
+          });
+        }
+        return;
+      }
+      pending.add(event);
+      scheduleDrain();
     }
 
     @Override
     public void onClose(StorageException error) {
-      context.runOnContext(v -> {
-        if (error != null && (error.code() == StorageErrorCode.COMPACTED || error.code() == StorageErrorCode.TOO_SLOW)) {
-          String message = error.code() == StorageErrorCode.COMPACTED
-              ? "The resourceVersion for the provided watch is too old."
-              : "The watch fell too far behind the stream of changes and was closed; list again to resume.";
-          sendError(ApiException.of(410, "Expired", message));
-        }
-        finish();
-      });
+      pending.add(new Closed(error));
+      scheduleDrain();
     }
 
-    private void deliver(WatchEvent event) {
-      if (finished) {
-        return;
+    /** The storage's end of the watch, queued behind the events before it. */
+    private record Closed(StorageException error) {}
+
+    private static long weight(WatchEvent event) {
+      return event.object() == null ? 64 : event.object().json().length + 64L;
+    }
+
+    private void scheduleDrain() {
+      if (drainScheduled.compareAndSet(false, true)) {
+        context.runOnContext(v -> drain());
       }
+    }
+
+    /** Writes what waits, in batches, until nothing waits or the client stops reading. On the event loop. */
+    private void drain() {
+      drainScheduled.set(false);
+      Buffer batch = null;
+      while (!finished && !sink.full()) {
+        Object next = pending.poll();
+        if (next == null) {
+          break;
+        }
+        if (next instanceof Closed closed) {
+          batch = flush(batch);
+          close(closed.error());
+          break;
+        }
+        WatchEvent event = (WatchEvent) next;
+        pendingBytes.addAndGet(-weight(event));
+        Buffer line;
+        try {
+          line = line(event);
+        } catch (ApiException e) {
+          flush(batch);
+          sendError(e);
+          finish();
+          break;
+        }
+        if (line == null) {
+          continue;
+        }
+        if (!sink.batches()) {
+          sink.write(line);
+          continue;
+        }
+        batch = batch == null ? line : batch.appendBuffer(line);
+        if (batch.length() >= MAX_BATCH_BYTES) {
+          batch = flush(batch);
+        }
+      }
+      flush(batch);
+      if (finished) {
+        pending.clear();
+      }
+      // A full write queue resumes from the sink's drain handler; otherwise an event queued during this run has
+      // scheduled the next one.
+    }
+
+    private Buffer flush(Buffer batch) {
+      if (batch != null && !finished) {
+        if (sink.closed()) {
+          finish();
+        } else {
+          sink.write(batch);
+        }
+      }
+      return null;
+    }
+
+    private void close(StorageException error) {
+      if (error != null && (error.code() == StorageErrorCode.COMPACTED || error.code() == StorageErrorCode.TOO_SLOW)) {
+        String message = error.code() == StorageErrorCode.COMPACTED
+            ? "The resourceVersion for the provided watch is too old."
+            : TOO_SLOW;
+        sendError(ApiException.of(410, "Expired", message));
+      }
+      finish();
+    }
+
+    /**
+     * The line of one event as written, or null when the watcher does not get it (a bookmark it did not ask for).
+     *
+     * @throws ApiException when the event cannot be rendered as asked (the watch ends with it)
+     */
+    private Buffer line(WatchEvent event) {
       if (event.type() == WatchEvent.Type.BOOKMARK) {
         if (!params.allowBookmarks()) {
-          return;
+          return null;
         }
         boolean end = event.initialEventsEnd() && Boolean.TRUE.equals(params.sendInitialEvents());
         if (event.initialEventsEnd() && !end && event.resourceVersion() <= lastRevision) {
-          return;
+          return null;
         }
         lastRevision = Math.max(lastRevision, event.resourceVersion());
-        send("BOOKMARK", Json.bytes(api.renderer().bookmark(request, as, event.resourceVersion(), end)));
-        return;
+        return eventLine("BOOKMARK", Json.bytes(api.renderer().bookmark(request, as, event.resourceVersion(), end)));
       }
       lastRevision = Math.max(lastRevision, event.resourceVersion());
-      byte[] object;
-      try {
-        object = api.renderer().watchObject(request, as, event, firstTable);
-      } catch (ApiException e) {
-        sendError(e);
-        finish();
-        return;
-      }
+      byte[] object = api.renderer().watchObject(request, as, event, firstTable);
       firstTable = false;
-      send(event.type().name(), object);
-      if (sink.full() && ++pendingWhileFull > MAX_PENDING_WHILE_FULL) {
-        sendError(ApiException.of(410, "Expired",
-            "The watch fell too far behind the stream of changes and was closed; list again to resume."));
-        finish();
-      }
+      return eventLine(event.type().name(), object);
     }
 
     private void send(String type, byte[] object) {

@@ -13,6 +13,7 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,11 +44,12 @@ public final class RevisorServer implements AutoCloseable {
    *
    * @param jar the server's jar ({@code apiserver/target/revisor-apiserver.jar})
    * @param heap the {@code -Xmx} value
+   * @param javaOptions more JVM options, before {@code -jar}
    * @param etcdUrl the etcd client URL
    * @param workDir where certificates, the token file and the log go
    * @throws IllegalStateException when the jar is missing or the server does not become ready in a minute
    */
-  public static RevisorServer start(Path jar, String heap, String etcdUrl, Path workDir) {
+  public static RevisorServer start(Path jar, String heap, List<String> javaOptions, String etcdUrl, Path workDir) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("no server jar at " + jar.toAbsolutePath()
           + ": build it first (mvn -DskipTests package -pl apiserver -am, or run hack/bench.sh)");
@@ -66,11 +68,13 @@ public final class RevisorServer implements AutoCloseable {
     IllegalStateException failure = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       int port = Ports.free(1)[0];
-      ChildProcess p = ChildProcess.start("revisor", List.of(java.toString(), "-Xmx" + heap, "-jar", jar.toString(),
+      List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + heap));
+      command.addAll(javaOptions);
+      command.addAll(List.of("-jar", jar.toString(),
           "--storage-backend=etcd", "--etcd-servers=" + etcdUrl,
           "--secure-port=" + port, "--bind-address=127.0.0.1",
-          "--cert-dir=" + certs, "--data-dir=" + dir.resolve("data"), "--token-auth-file=" + tokens),
-          dir.resolve("revisor.log"));
+          "--cert-dir=" + certs, "--data-dir=" + dir.resolve("data"), "--token-auth-file=" + tokens));
+      ChildProcess p = ChildProcess.start("revisor", command, dir.resolve("revisor.log"));
       Path ca = certs.resolve("ca.crt");
       URI readyz = URI.create("https://127.0.0.1:" + port + "/readyz");
       HttpClient[] http = new HttpClient[1];
