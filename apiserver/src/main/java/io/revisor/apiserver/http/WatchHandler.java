@@ -12,7 +12,12 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -34,6 +39,8 @@ final class WatchHandler {
   /** Events written to a stream in one write at most: many when the stream is behind, so that one write (one frame, one
    * TLS record) carries several. */
   private static final int MAX_BATCH_BYTES = 64 << 10;
+  /** How soon a stream whose write queue was full looks again, should its drain handler not be called. */
+  private static final long RECHECK_FULL_MILLIS = 20;
   private static final String TOO_SLOW =
       "The watch fell too far behind the stream of changes and was closed; list again to resume.";
 
@@ -104,10 +111,27 @@ final class WatchHandler {
    * @param object the event's object, serialized JSON
    */
   static Buffer eventLine(String type, byte[] object) {
-    return Buffer.buffer(object.length + type.length() + 24)
-        .appendString("{\"type\":\"").appendString(type).appendString("\",\"object\":")
-        .appendBytes(object)
-        .appendString("}\n");
+    Line line = new Line(type, object);
+    return line.appendTo(Buffer.buffer(line.length()));
+  }
+
+  /** One event to write: its type and its object's JSON. */
+  private record Line(String type, byte[] object) {
+    private static final byte[] SUFFIX = "}\n".getBytes(StandardCharsets.UTF_8);
+    private static final Map<String, byte[]> PREFIXES = new ConcurrentHashMap<>();
+
+    int length() {
+      return prefix().length + object.length + SUFFIX.length;
+    }
+
+    Buffer appendTo(Buffer into) {
+      return into.appendBytes(prefix()).appendBytes(object).appendBytes(SUFFIX);
+    }
+
+    private byte[] prefix() {
+      return PREFIXES.computeIfAbsent(type,
+          t -> ("{\"type\":\"" + t + "\",\"object\":").getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   /** Where a watch's events go. */
@@ -248,6 +272,7 @@ final class WatchHandler {
     private final java.util.concurrent.atomic.AtomicBoolean tooSlow = new java.util.concurrent.atomic.AtomicBoolean();
     private long deadlineTimer = -1;
     private long bookmarkTimer = -1;
+    private long recheckTimer = -1;
     private Runnable unregister = () -> { };
 
     Stream(ResourceRequest request, MediaTypes.Representation as, ReadParams params, WatchOptions options,
@@ -326,24 +351,25 @@ final class WatchHandler {
     /** Writes what waits, in batches, until nothing waits or the client stops reading. On the event loop. */
     private void drain() {
       drainScheduled.set(false);
-      Buffer batch = null;
+      List<Line> batch = new ArrayList<>();
+      int batchBytes = 0;
       while (!finished && !sink.full()) {
         Object next = pending.poll();
         if (next == null) {
           break;
         }
         if (next instanceof Closed closed) {
-          batch = flush(batch);
+          write(batch, batchBytes);
           close(closed.error());
           break;
         }
         WatchEvent event = (WatchEvent) next;
         pendingBytes.addAndGet(-weight(event));
-        Buffer line;
+        Line line;
         try {
           line = line(event);
         } catch (ApiException e) {
-          flush(batch);
+          write(batch, batchBytes);
           sendError(e);
           finish();
           break;
@@ -351,32 +377,42 @@ final class WatchHandler {
         if (line == null) {
           continue;
         }
-        if (!sink.batches()) {
-          sink.write(line);
-          continue;
-        }
-        batch = batch == null ? line : batch.appendBuffer(line);
-        if (batch.length() >= MAX_BATCH_BYTES) {
-          batch = flush(batch);
+        batch.add(line);
+        batchBytes += line.length();
+        if (!sink.batches() || batchBytes >= MAX_BATCH_BYTES) {
+          write(batch, batchBytes);
+          batch.clear();
+          batchBytes = 0;
         }
       }
-      flush(batch);
+      write(batch, batchBytes);
       if (finished) {
         pending.clear();
+      } else if (sink.full() && !pending.isEmpty() && recheckTimer < 0) {
+        // The sink's drain handler resumes; as it may not be called for every way a queue fills (an HTTP/2 stream
+        // also waits for its connection), the queue is looked at again shortly too.
+        recheckTimer = api.vertx().setTimer(RECHECK_FULL_MILLIS, id -> {
+          recheckTimer = -1;
+          drain();
+        });
       }
-      // A full write queue resumes from the sink's drain handler; otherwise an event queued during this run has
-      // scheduled the next one.
+      // Otherwise an event queued during this run has scheduled the next one.
     }
 
-    private Buffer flush(Buffer batch) {
-      if (batch != null && !finished) {
-        if (sink.closed()) {
-          finish();
-        } else {
-          sink.write(batch);
-        }
+    /** Writes {@code lines} ({@code bytes} in all) in one write: one buffer of that size, each line copied once. */
+    private void write(List<Line> lines, int bytes) {
+      if (lines.isEmpty() || finished) {
+        return;
       }
-      return null;
+      if (sink.closed()) {
+        finish();
+        return;
+      }
+      Buffer buffer = Buffer.buffer(bytes);
+      for (Line line : lines) {
+        line.appendTo(buffer);
+      }
+      sink.write(buffer);
     }
 
     private void close(StorageException error) {
@@ -394,7 +430,7 @@ final class WatchHandler {
      *
      * @throws ApiException when the event cannot be rendered as asked (the watch ends with it)
      */
-    private Buffer line(WatchEvent event) {
+    private Line line(WatchEvent event) {
       if (event.type() == WatchEvent.Type.BOOKMARK) {
         if (!params.allowBookmarks()) {
           return null;
@@ -404,12 +440,12 @@ final class WatchHandler {
           return null;
         }
         lastRevision = Math.max(lastRevision, event.resourceVersion());
-        return eventLine("BOOKMARK", Json.bytes(api.renderer().bookmark(request, as, event.resourceVersion(), end)));
+        return new Line("BOOKMARK", Json.bytes(api.renderer().bookmark(request, as, event.resourceVersion(), end)));
       }
       lastRevision = Math.max(lastRevision, event.resourceVersion());
       byte[] object = api.renderer().watchObject(request, as, event, firstTable);
       firstTable = false;
-      return eventLine(event.type().name(), object);
+      return new Line(event.type().name(), object);
     }
 
     private void send(String type, byte[] object) {
@@ -437,6 +473,9 @@ final class WatchHandler {
       }
       if (bookmarkTimer >= 0) {
         api.vertx().cancelTimer(bookmarkTimer);
+      }
+      if (recheckTimer >= 0) {
+        api.vertx().cancelTimer(recheckTimer);
       }
       if (watch != null) {
         watch.close();
