@@ -17,8 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * WATCH over a chunked HTTP response (HTTP/1.1 or an HTTP/2 stream) or a WebSocket, one JSON event per chunk or
@@ -32,10 +35,15 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class WatchHandler {
   /**
-   * Bytes of events allowed to wait for a stream whose client does not keep up (its connection's write queue is full)
-   * before the watcher counts as too slow; one event is always allowed, however large.
+   * Bytes of events allowed to wait for a stream whose storage watch does not pause when asked (see
+   * {@link #READY_BYTES}) before the watcher counts as too slow; one event is always allowed, however large.
    */
   static final long MAX_PENDING_BYTES = 8L << 20;
+  /**
+   * Bytes of waiting events below which a stream takes more from its storage watch (flow control): above, the watch
+   * holds its backlog unread and its changes count against its own bound ({@code --watch-cache-watcher-buffer}).
+   */
+  static final long READY_BYTES = 1L << 20;
   /** Events written to a stream in one write at most: many when the stream is behind, so that one write (one frame, one
    * TLS record) carries several. */
   private static final int MAX_BATCH_BYTES = 64 << 10;
@@ -118,7 +126,8 @@ final class WatchHandler {
   /** One event to write: its type and its object's JSON. */
   private record Line(String type, byte[] object) {
     private static final byte[] SUFFIX = "}\n".getBytes(StandardCharsets.UTF_8);
-    private static final Map<String, byte[]> PREFIXES = new ConcurrentHashMap<>();
+    private static final Map<String, byte[]> PREFIXES = java.util.stream.Stream.of("ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR")
+        .collect(Collectors.toUnmodifiableMap(t -> t, Line::encodePrefix));
 
     int length() {
       return prefix().length + object.length + SUFFIX.length;
@@ -129,8 +138,12 @@ final class WatchHandler {
     }
 
     private byte[] prefix() {
-      return PREFIXES.computeIfAbsent(type,
-          t -> ("{\"type\":\"" + t + "\",\"object\":").getBytes(StandardCharsets.UTF_8));
+      byte[] known = PREFIXES.get(type);
+      return known != null ? known : encodePrefix(type);
+    }
+
+    private static byte[] encodePrefix(String type) {
+      return ("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.UTF_8);
     }
   }
 
@@ -249,7 +262,9 @@ final class WatchHandler {
    * every event that is waiting and writes them together (over HTTP, one write; over a WebSocket, one message each).
    * A stream that keeps up writes each event as it comes; one that falls behind writes several per write, so a busy
    * server spends less per event, not more. While the client does not read (the write queue is full) events wait in
-   * the queue, up to {@link #MAX_PENDING_BYTES}; beyond that the watch ends with 410, and the client lists again.
+   * the queue; beyond {@link #READY_BYTES} the stream asks its storage watch to pause (so a large initial state is
+   * read no faster than it is written), and the watch's own bound ends a watcher that falls too far behind with 410.
+   * {@link #MAX_PENDING_BYTES} is the last resort for a watch that does not pause.
    */
   private final class Stream implements ResourceWatchListener {
     private final ResourceRequest request;
@@ -264,12 +279,10 @@ final class WatchHandler {
     private boolean firstTable = true;
     private boolean finished;
     /** Events (and at last the storage's close, a {@link Closed}) not yet written; filled by the store's threads. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Object> pending =
-        new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicBoolean tooSlow = new java.util.concurrent.atomic.AtomicBoolean();
+    private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicBoolean tooSlow = new AtomicBoolean();
     private long deadlineTimer = -1;
     private long bookmarkTimer = -1;
     private long recheckTimer = -1;
@@ -335,6 +348,11 @@ final class WatchHandler {
       scheduleDrain();
     }
 
+    @Override
+    public boolean ready() {
+      return pendingBytes.get() < READY_BYTES;
+    }
+
     /** The storage's end of the watch, queued behind the events before it. */
     private record Closed(StorageException error) {}
 
@@ -386,6 +404,9 @@ final class WatchHandler {
         }
       }
       write(batch, batchBytes);
+      if (!finished && watch != null && ready()) {
+        watch.resume();
+      }
       if (finished) {
         pending.clear();
       } else if (sink.full() && !pending.isEmpty() && recheckTimer < 0) {
@@ -449,11 +470,8 @@ final class WatchHandler {
     }
 
     private void send(String type, byte[] object) {
-      if (sink.closed()) {
-        finish();
-        return;
-      }
-      sink.write(eventLine(type, object));
+      Line line = new Line(type, object);
+      write(List.of(line), line.length());
     }
 
     private void sendError(ApiException error) {

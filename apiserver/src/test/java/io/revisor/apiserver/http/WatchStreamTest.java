@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTTP side of a watch stream: events that come faster than one write are written together and arrive whole and
- * in order; a client that stops reading does not make the server hold its events without bound, it gets a 410 ERROR
+ * in order; an initial state larger than a stream may hold arrives whole (the storage watch pauses while the client
+ * reads); a client that stops reading does not make the server hold its events without bound, it gets a 410 ERROR
  * event once it reads again, and the stream ends.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -64,7 +65,8 @@ class WatchStreamTest {
   @BeforeAll
   void start() throws IOException {
     Files.writeString(definitions.resolve("notes.yaml"), DEFINITIONS);
-    server = RevisorServer.embedded("--resource-definitions=" + definitions);
+    // A small watcher buffer, so that a client that stops reading falls beyond it within a few writes.
+    server = RevisorServer.embedded("--resource-definitions=" + definitions, "--watch-cache-watcher-buffer=50");
     api = server.admin();
   }
 
@@ -97,6 +99,25 @@ class WatchStreamTest {
   }
 
   @Test
+  void anInitialStateLargerThanTheBacklogLimitArrivesWhole() {
+    String path = NOTES.formatted("large");
+    String big = "x".repeat(256 << 10);
+    int objects = 48; // 12 MiB, beyond the 8 MiB a stream may hold for a client that does not read
+    for (int i = 0; i < objects; i++) {
+      Response created = api.post(path, note(String.format("n%02d", i), big));
+      assertThat(created.code()).as(created.toString()).isEqualTo(201);
+    }
+    try (ApiClient.Watch watch = api.watch(path + "?watch=true", null)) {
+      for (int i = 0; i < objects; i++) {
+        JsonNode event = watch.next(Duration.ofSeconds(10));
+        assertThat(event).as("event %d within 10 s", i).isNotNull();
+        assertThat(event.path("type").asText()).isEqualTo("ADDED");
+        assertThat(event.path("object").path("metadata").path("name").asText()).isEqualTo(String.format("n%02d", i));
+      }
+    }
+  }
+
+  @Test
   void aClientThatStopsReadingIsEndedWith410() throws Exception {
     String path = NOTES.formatted("slow");
     String rv = api.get(path).json().path("metadata").path("resourceVersion").asText();
@@ -106,8 +127,8 @@ class WatchStreamTest {
           + "Host: 127.0.0.1\r\nAuthorization: Bearer " + RevisorServer.ADMIN_TOKEN + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      // The client reads nothing while objects of 256 KiB are written, far more than the server may hold for it
-      // beyond what the sockets' buffers take.
+      // The client reads nothing while objects of 256 KiB are written: beyond what the sockets' buffers and the
+      // stream's own queue take, the watcher falls more than its buffer (50 changes) behind.
       String big = "x".repeat(256 << 10);
       for (int i = 0; i < 100; i++) {
         Response created = api.post(path, note("d" + i, big));

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * offering only filters and enqueues, so the cache, writers and other watchers never wait for this one. A drain task
  * on the delivery executor hands events to the listener, one at a time. A backlog (initial events, or the window's
  * changes a resumed watch missed) is read lazily before the queue and does not count against the buffer; a watcher
- * whose queue grows beyond the buffer is ended with TOO_SLOW.
+ * whose queue grows beyond the buffer is ended with TOO_SLOW. A listener that is not {@link
+ * ResourceWatchListener#ready() ready} pauses delivery until {@link #resume()}: the backlog waits unread, changes
+ * wait in the queue (and count against the buffer).
  */
 final class CacheWatch implements ResourceWatch {
   private static final Logger LOG = LoggerFactory.getLogger(CacheWatch.class);
@@ -42,6 +44,8 @@ final class CacheWatch implements ResourceWatch {
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean ending = new AtomicBoolean();
+  /** Set when the listener was not ready: delivery waits for {@link #resume()}. */
+  private final AtomicBoolean paused = new AtomicBoolean();
   private volatile boolean ended;
   /** Events before the queue's; null once read. Set before the watch is registered, then read by the drain task. */
   private volatile Iterator<WatchEvent> backlog;
@@ -141,7 +145,19 @@ final class CacheWatch implements ResourceWatch {
       return;
     }
     queue.add(event);
-    drain();
+    if (!paused.get()) {
+      drain();
+    }
+  }
+
+  @Override
+  public void resume() {
+    ResourceWatch store = forwarded;
+    if (store != null) {
+      store.resume();
+    } else if (paused.compareAndSet(true, false)) {
+      drain();
+    }
   }
 
   @Override
@@ -186,6 +202,10 @@ final class CacheWatch implements ResourceWatch {
 
   private void drainSome() {
     for (int i = 0; i < DRAIN_BATCH && !ended; i++) {
+      if (!ending.get() && !listener.ready()) {
+        paused.set(true);
+        break;
+      }
       Object item = next();
       if (item == null) {
         break;
@@ -202,7 +222,9 @@ final class CacheWatch implements ResourceWatch {
       deliver((WatchEvent) item);
     }
     draining.set(false);
-    if (!ended && (backlog != null || !queue.isEmpty())) {
+    if (paused.get() && (ending.get() || listener.ready())) {
+      resume(); // the listener became ready (or the watch ended) while this task was pausing
+    } else if (!paused.get() && !ended && (backlog != null || !queue.isEmpty())) {
       drain();
     }
   }

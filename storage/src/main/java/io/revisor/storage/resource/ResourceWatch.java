@@ -4,4 +4,8 @@ package io.revisor.storage.resource;
 public interface ResourceWatch extends AutoCloseable {
   @Override
   void close();
+
+  /** The listener is {@link ResourceWatchListener#ready() ready} again: a watch holding events delivers them. */
+  default void resume() {
+  }
 }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * events. Backend callbacks only enqueue; a drain task on the dispatch executor turns queued items into events and
  * delivers them one at a time, so the backend and other watchers never wait for this listener. A listener that
  * falls {@code watchQueueLimit} events behind is ended with TOO_SLOW (Kubernetes clients then watch again from the
- * last resourceVersion they saw, losing nothing).
+ * last resourceVersion they saw, losing nothing). A listener that is not {@link ResourceWatchListener#ready() ready}
+ * pauses delivery (between queued items) until {@link #resume()}; changes keep counting against the limit.
  */
 final class WatchSession implements ResourceWatch, KvWatchListener {
   private static final Logger LOG = LoggerFactory.getLogger(WatchSession.class);
@@ -52,6 +53,8 @@ final class WatchSession implements ResourceWatch, KvWatchListener {
   private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queuedEvents = new AtomicInteger();
   private final AtomicBoolean draining = new AtomicBoolean();
+  /** Set when the listener was not ready: delivery waits for {@link #resume()}. */
+  private final AtomicBoolean paused = new AtomicBoolean();
   private final AtomicBoolean terminating = new AtomicBoolean();
   private volatile boolean ended;
   /** Set when the watch ends without delivering what is still queued (close, TOO_SLOW). */
@@ -168,6 +171,13 @@ final class WatchSession implements ResourceWatch, KvWatchListener {
     end(null, true);
   }
 
+  @Override
+  public void resume() {
+    if (paused.compareAndSet(true, false)) {
+      drain();
+    }
+  }
+
   /** Ends the watch with {@code error}, dropping whatever is still queued. */
   void fail(StorageException error) {
     end(error, true);
@@ -210,6 +220,15 @@ final class WatchSession implements ResourceWatch, KvWatchListener {
   }
 
   private void drainNext() {
+    Object head = queue.peek();
+    if (head != null && !(head instanceof Terminal) && !ended && !listener.ready()) {
+      paused.set(true);
+      draining.set(false);
+      if (listener.ready()) {
+        resume(); // the listener became ready while this task was pausing
+      }
+      return;
+    }
     Object item = queue.poll();
     if (item == null || ended) {
       draining.set(false);

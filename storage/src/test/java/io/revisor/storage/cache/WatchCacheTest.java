@@ -140,6 +140,40 @@ class WatchCacheTest {
   }
 
   @Test
+  void aListenerThatIsNotReadyHoldsItsEventsUntilItResumesAndFallingTooFarBehindEndsIt() {
+    for (int i = 0; i < 3; i++) {
+      create("ns1", "o" + i);
+    }
+    list(ListOptions.all());
+    Recorder recorder = new Recorder();
+    recorder.ready.set(false);
+    ResourceWatch watch = cache.watch(DASHBOARDS, WatchOptions.since(null, 0).withInitialEvents(), recorder);
+    create("ns1", "o3");
+    Awaitility.await().during(Duration.ofMillis(200)).atMost(WAIT).until(() -> recorder.events.isEmpty());
+
+    recorder.ready.set(true);
+    watch.resume();
+    recorder.awaitEvents(4);
+    assertThat(recorder.events).extracting(e -> e.object().key().name()).containsExactly("o0", "o1", "o2", "o3");
+
+    // Paused again, changes wait in the watcher's buffer (3 here), and one more ends the watch.
+    WatchCache small = WatchCache.wrap(store, WatchCacheOptions.defaults().withWatcherBuffer(3));
+    try {
+      await(small.list(DASHBOARDS, ListOptions.all()));
+      Recorder slow = new Recorder();
+      slow.ready.set(false);
+      small.watch(DASHBOARDS, WatchOptions.since(null, revision()), slow);
+      for (int i = 0; i < 4; i++) {
+        create("ns1", "late" + i);
+      }
+      assertThat(slow.awaitClose().code()).isEqualTo(StorageErrorCode.TOO_SLOW);
+      assertThat(slow.events).isEmpty();
+    } finally {
+      small.close();
+    }
+  }
+
+  @Test
   void listsAreAnsweredFromMemory() {
     create("ns1", "a");
     assertThat(names(list(ListOptions.all()))).containsExactly("a");
@@ -288,6 +322,12 @@ class WatchCacheTest {
     final List<WatchEvent> events = new CopyOnWriteArrayList<>();
     final AtomicReference<StorageException> closed = new AtomicReference<>();
     final AtomicInteger closes = new AtomicInteger();
+    final java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+    @Override
+    public boolean ready() {
+      return ready.get();
+    }
 
     @Override
     public void onEvent(WatchEvent event) {
