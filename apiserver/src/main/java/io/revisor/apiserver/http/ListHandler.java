@@ -1,6 +1,7 @@
 package io.revisor.apiserver.http;
 
 import io.revisor.storage.resource.ListOptions;
+import io.revisor.storage.resource.ListResult;
 import io.revisor.storage.resource.StorageErrorCode;
 import io.revisor.storage.resource.StorageException;
 import io.vertx.core.Future;
@@ -24,21 +25,29 @@ final class ListHandler {
     ListOptions options = new ListOptions(
         request.namespace().isEmpty() ? null : request.namespace(), params.predicate(), params.limit(),
         params.continueToken(), 0);
-    Future<ListOptions> resolved;
     Long rv = params.resourceVersion();
+    Future<ListResult> listed;
     if (params.continueToken() != null || rv == null) {
-      resolved = Future.succeededFuture(options);
+      listed = list(request, options);
     } else if (rv == 0) {
-      resolved = Future.succeededFuture(options.notOlderThan(ListOptions.ANY));
+      listed = list(request, options.notOlderThan(ListOptions.ANY));
     } else if (params.match().equals(ReadParams.EXACT) || (params.match().isEmpty() && params.limit() > 0)) {
-      resolved = Future.succeededFuture(options.atRevision(rv));
+      listed = list(request, options.atRevision(rv));
     } else {
-      resolved = api.awaitRevision(rv).map(current -> options.notOlderThan(rv));
+      // Not older than N: the cache usually answers at once; only an answer older than N (N may be ahead of the
+      // store, kube's "too large resource version") waits for the store to reach N, and is asked for again.
+      ListOptions notOlder = options.notOlderThan(rv);
+      listed = list(request, notOlder).compose(page -> page.resourceVersion() >= rv
+          ? Future.succeededFuture(page)
+          : api.awaitRevision(rv).compose(current -> list(request, notOlder)));
     }
-    resolved
-        .compose(o -> request.on(api.store().list(request.type(), o)))
+    listed
         .onSuccess(page -> request.reply(200, as, () -> api.renderer().list(request, as, page)))
         .onFailure(failure -> request.routing().fail(listError(request, failure, params)));
+  }
+
+  private Future<ListResult> list(ResourceRequest request, ListOptions options) {
+    return request.on(api.store().list(request.type(), options));
   }
 
   private static ApiException listError(ResourceRequest request, Throwable failure, ReadParams params) {

@@ -40,7 +40,10 @@ import java.util.function.Supplier;
  */
 final class QuotaEnforcement extends ForwardingResourceStore {
 
-  /** The last write queued on each (namespace, resource) with a limit; removed when the queue runs empty. */
+  /**
+   * The checks and writes of each (namespace, resource) with a limit, one after another, so that each check sees the
+   * usage of the writes before it.
+   */
   private final KeyedQueue<Scope> queues = new KeyedQueue<>();
   /** The revision of this replica's latest StorageQuota write: the quotas read are never older. */
   private final AtomicLong quotasWritten = new AtomicLong(ListOptions.ANY);
@@ -128,7 +131,7 @@ final class QuotaEnforcement extends ForwardingResourceStore {
     }
     return applicable(key, bytesOnly).thenCompose(quotas -> quotas.isEmpty()
         ? unchecked.get()
-        : queued(new Scope(key.type(), key.namespace()), () -> checked.apply(quotas)));
+        : queues.run(new Scope(key.type(), key.namespace()), () -> checked.apply(quotas)));
   }
 
   /** The StorageQuotas of {@code key}'s namespace that limit its resource, in name order. */
@@ -186,13 +189,4 @@ final class QuotaEnforcement extends ForwardingResourceStore {
   public void close() {
     delegate().close();
   }
-
-  /**
-   * Runs {@code write} after every earlier write queued on {@code scope} has finished (however it ended), so that
-   * its check sees their usage.
-   */
-  private <T> CompletionStage<T> queued(Scope scope, Supplier<CompletionStage<T>> write) {
-    return queues.run(scope, write);
-  }
-
 }

@@ -31,10 +31,12 @@ final class Change {
     if (predicate.isEverything()) {
       return event;
     }
-    boolean nowMatches = object.matches(predicate);
     if (event.type() == WatchEvent.Type.DELETED) {
-      return nowMatches ? event : null;
+      // The last version the cache held: the store's event may carry a stub without labels when it lacks the old value.
+      Cached last = previous != null ? previous : object;
+      return last.matches(predicate) ? event : null;
     }
+    boolean nowMatches = object.matches(predicate);
     boolean oldMatches = previous != null && previous.matches(predicate);
     if (nowMatches && oldMatches) {
       return modified();

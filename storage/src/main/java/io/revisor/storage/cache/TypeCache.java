@@ -366,15 +366,12 @@ final class TypeCache {
       Snapshot at = snapshotAt(list.revision());
       return at == null ? store.list(type, list) : page(at, list.revision(), list, null);
     }
-    if (list.notOlderThan() > 0) {
-      if (current.revision() >= list.notOlderThan()) {
-        return page(current, current.revision(), list, null);
-      }
-      // Behind N: the type may simply not have changed since (N came from writes of other types, or the store is new
-      // and empty at revision 0). A consistent read's proof makes the cache current at the store's revision, which is
-      // at least N (or, for an N the store has not reached, as current as the store would answer).
-      return orFromStore(fresh(), list);
+    if (list.notOlderThan() > 0 && current.revision() >= list.notOlderThan()) {
+      return page(current, current.revision(), list, null);
     }
+    // Consistent, or behind N: the type may simply not have changed since (N came from writes of other types, or the
+    // store is new and empty at revision 0). A consistent read's proof makes the cache current at the store's
+    // revision, which is at least N (or, for an N the store has not reached, as current as the store would answer).
     return orFromStore(fresh(), list);
   }
 
@@ -405,7 +402,12 @@ final class TypeCache {
     TreePMap<Object, Cached> range = at.objects();
     String single = predicate.singleName();
     if (single != null && (namespace != null || !type.namespaced())) {
-      Cached one = range.get(type.key(namespace, single));
+      Cached one;
+      try {
+        one = range.get(type.key(namespace, single));
+      } catch (StorageException e) {
+        one = null; // not a name an object can have: none has it (the store answers the same)
+      }
       boolean included = one != null && (start == null || KeyOrder.COMPARATOR.compare(one.object.key(), start) >= 0)
           && one.matches(predicate);
       return CompletableFuture.completedFuture(
@@ -492,14 +494,10 @@ final class TypeCache {
         watcher.end(closing());
         return;
       }
-    }
-    if (fresh) {
-      synchronized (lock) {
-        Snapshot current = snapshot;
-        if (current != null && !watcher.ending()) {
-          register(watcher, current.revision(), initial(current, watcher.namespace(), watch));
-          return;
-        }
+      Snapshot current = snapshot;
+      if (fresh && current != null && !watcher.ending()) {
+        register(watcher, current.revision(), initial(current, watcher.namespace(), watch));
+        return;
       }
     }
     watcher.forward(feed -> store.watch(type, watch, feed));
@@ -509,6 +507,10 @@ final class TypeCache {
   private void register(CacheWatch watcher, long from, Iterator<WatchEvent> backlog) {
     watcher.begin(from, backlog);
     watchers.add(watcher);
+    if (watcher.ending()) {
+      watchers.remove(watcher); // closed meanwhile (its end does not take the lock): its unregister found nothing
+      return;
+    }
     if (watcher.options().bookmarks()) {
       long every = Math.max(1, watcher.options().bookmarkInterval().toMillis());
       watcher.bookmarks(owner.scheduler().scheduleAtFixedRate(() -> {

@@ -18,7 +18,7 @@ final class Futures {
   }
 
   /** Runs {@code work} and turns a synchronous throw into a failed stage. */
-  static <T> CompletableFuture<T> call(java.util.function.Supplier<CompletionStage<T>> work) {
+  static <T> CompletableFuture<T> call(java.util.function.Supplier<? extends CompletionStage<T>> work) {
     try {
       return work.get().toCompletableFuture();
     } catch (RuntimeException e) {

@@ -45,8 +45,8 @@ public final class KeyedQueue<K> {
     CompletableFuture<Void> mine = new CompletableFuture<>();
     CompletableFuture<Void> before = tails.put(key, mine);
     CompletableFuture<T> result = before == null || before.isDone()
-        ? start(task)
-        : before.thenComposeAsync(ignored -> start(task), handoff);
+        ? Futures.call(task)
+        : before.thenComposeAsync(ignored -> Futures.call(task), handoff);
     result.whenComplete((value, failure) -> {
       tails.remove(key, mine);
       mine.complete(null);
@@ -57,13 +57,5 @@ public final class KeyedQueue<K> {
   /** Keys with a task running or waiting (for tests and gauges). */
   public int activeKeys() {
     return tails.size();
-  }
-
-  private static <T> CompletableFuture<T> start(Supplier<? extends CompletionStage<T>> task) {
-    try {
-      return task.get().toCompletableFuture();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
   }
 }

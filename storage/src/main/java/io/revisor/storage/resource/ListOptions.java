@@ -62,9 +62,4 @@ public record ListOptions(
   public ListOptions notOlderThan(long revision) {
     return new ListOptions(namespace, predicate, limit, continueToken, this.revision, revision);
   }
-
-  /** Whether the answer must reflect every change committed before the call. */
-  public boolean consistent() {
-    return revision == 0 && continueToken == null && notOlderThan == 0;
-  }
 }
