@@ -75,10 +75,6 @@ public final class RevisorClient implements AutoCloseable {
     return new RevisorClient(agents, server.token());
   }
 
-  public int connections() {
-    return connections.size();
-  }
-
   private Future<HttpClientRequest> open(int lane, HttpMethod method, String path) {
     RequestOptions request = new RequestOptions().setMethod(method).setURI(path)
         .putHeader("Authorization", authorization)

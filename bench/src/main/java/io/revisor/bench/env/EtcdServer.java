@@ -26,17 +26,19 @@ public final class EtcdServer implements AutoCloseable {
   private final String clientUrl;
   private final URI metrics;
   private final Path binary;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final HttpClient http;
 
-  private EtcdServer(ChildProcess process, String clientUrl, URI metrics, Path binary) {
+  private EtcdServer(ChildProcess process, String clientUrl, URI metrics, Path binary, HttpClient http) {
     this.process = process;
     this.clientUrl = clientUrl;
     this.metrics = metrics;
     this.binary = binary;
+    this.http = http;
   }
 
   /**
-   * Starts a member with its data and log under {@code workDir} and waits until it reports healthy.
+   * Starts a member with its data and log under {@code workDir} and waits until it reports healthy. Every start
+   * attempt appends to the one log {@code workDir/etcd.log}; each has its own data directory.
    *
    * @throws IllegalStateException when the binary is missing or the member does not become healthy
    */
@@ -57,11 +59,11 @@ public final class EtcdServer implements AutoCloseable {
           "--listen-peer-urls=" + peer, "--initial-advertise-peer-urls=" + peer,
           "--initial-cluster=bench=" + peer, "--listen-metrics-urls=" + metrics,
           "--quota-backend-bytes=" + QUOTA_BYTES, "--logger=zap", "--log-outputs=stderr", "--log-level=warn"),
-          dir.resolve("etcd.log"));
+          workDir.resolve("etcd.log"));
       try {
         p.awaitReady(Duration.ofSeconds(30),
             () -> Probe.get(http, URI.create(metrics + "/health"), null, "\"health\":\"true\""));
-        return new EtcdServer(p, client, URI.create(metrics + "/metrics"), binary);
+        return new EtcdServer(p, client, URI.create(metrics + "/metrics"), binary, http);
       } catch (IllegalStateException e) {
         p.close();
         failure = e;
@@ -70,23 +72,47 @@ public final class EtcdServer implements AutoCloseable {
     throw failure;
   }
 
-  /** Resolves the binary from {@code $REVISOR_ETCD_BINARY} and {@code $PATH} (package-private for tests). */
+  /**
+   * Resolves the binary from {@code $REVISOR_ETCD_BINARY} and {@code $PATH} (package-private for tests): a configured
+   * path (one with a slash) is taken as it is, a configured bare name is looked up on the {@code PATH} like the
+   * default {@code etcd} (as {@code command -v} does).
+   */
   static Path binary(String configured, String path) {
     if (configured != null && !configured.isBlank()) {
+      if (configured.indexOf('/') < 0 && configured.indexOf(File.separatorChar) < 0) {
+        Path found = onPath(configured, path);
+        if (found != null) {
+          return found;
+        }
+        throw new IllegalStateException("REVISOR_ETCD_BINARY=" + configured + " is not an executable file on the PATH");
+      }
       Path p = Path.of(configured);
-      if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+      if (executable(p)) {
         return p;
       }
       throw new IllegalStateException("REVISOR_ETCD_BINARY=" + configured + " is not an executable file");
     }
-    for (String dir : (path == null ? "" : path).split(File.pathSeparator)) {
-      Path candidate = dir.isEmpty() ? null : Path.of(dir, "etcd");
-      if (candidate != null && Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
-        return candidate;
-      }
+    Path found = onPath("etcd", path);
+    if (found != null) {
+      return found;
     }
     throw new IllegalStateException("no etcd binary: put etcd on the PATH or set REVISOR_ETCD_BINARY "
         + "(Debian: apt-get install -y etcd-server)");
+  }
+
+  /** The first executable file {@code name} in the directories of {@code path}, or null. */
+  private static Path onPath(String name, String path) {
+    for (String dir : (path == null ? "" : path).split(File.pathSeparator)) {
+      Path candidate = dir.isEmpty() ? null : Path.of(dir, name);
+      if (candidate != null && executable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  private static boolean executable(Path p) {
+    return Files.isExecutable(p) && !Files.isDirectory(p);
   }
 
   /** {@code http://127.0.0.1:<port>}. */

@@ -30,12 +30,14 @@ public final class RevisorServer implements AutoCloseable {
   private final ChildProcess process;
   private final int port;
   private final Path caFile;
+  private final SSLContext sslContext;
   private final String token;
 
-  private RevisorServer(ChildProcess process, int port, Path caFile, String token) {
+  private RevisorServer(ChildProcess process, int port, Path caFile, SSLContext sslContext, String token) {
     this.process = process;
     this.port = port;
     this.caFile = caFile;
+    this.sslContext = sslContext;
     this.token = token;
   }
 
@@ -88,7 +90,7 @@ public final class RevisorServer implements AutoCloseable {
           }
           return Probe.get(http[0], readyz, token, "ok");
         });
-        return new RevisorServer(p, port, ca, token);
+        return new RevisorServer(p, port, ca, http[0].sslContext(), token);
       } catch (IllegalStateException e) {
         p.close();
         failure = e;
@@ -125,9 +127,9 @@ public final class RevisorServer implements AutoCloseable {
     return caFile;
   }
 
-  /** A TLS context that trusts only {@link #caFile()}. */
+  /** A TLS context that trusts only {@link #caFile()} (one context, built once). */
   public SSLContext sslContext() {
-    return trusting(caFile);
+    return sslContext;
   }
 
   /** A bearer token of a {@code system:masters} user. */

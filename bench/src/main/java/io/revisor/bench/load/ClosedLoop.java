@@ -92,7 +92,7 @@ public final class ClosedLoop {
       throw new IllegalStateException("interrupted", e);
     }
     double seconds = Math.max(0, lastEnd.get() - start) / 1e9;
-    return latencies.measurement(latencies.count(), errors.get(), seconds, firstError.get());
+    return latencies.measurement(errors.get(), seconds, firstError.get());
   }
 
   /** The failure's message, without the wrapping of futures. */

@@ -27,8 +27,8 @@ public final class Latencies {
     return count() == 0 ? Double.NaN : histogram.getValueAtPercentile(percentile) / 1000.0;
   }
 
-  /** A measurement of {@code ops} operations in {@code seconds} with these latencies. */
-  public Measurement measurement(long ops, long errors, double seconds, String firstError) {
-    return new Measurement(ops, errors, seconds, percentileMillis(50), percentileMillis(99), firstError);
+  /** A measurement of the {@link #count()} operations recorded here, in {@code seconds}, with these latencies. */
+  public Measurement measurement(long errors, double seconds, String firstError) {
+    return new Measurement(count(), errors, seconds, percentileMillis(50), percentileMillis(99), firstError);
   }
 }

@@ -20,9 +20,11 @@ import java.util.function.Function;
 public final class Report {
   private final Map<String, Object> environment = new LinkedHashMap<>();
   private final List<Row> rows = new ArrayList<>();
-  private final List<Target> targets = new ArrayList<>();
   private final List<String> failures = new ArrayList<>();
-  private final List<String> watchCacheMetrics = new ArrayList<>();
+  /** Replaced as a whole, never changed in place: immutable. */
+  private List<Target> targets = List.of();
+  /** Replaced as a whole, never changed in place: immutable. */
+  private List<String> watchCacheMetrics = List.of();
 
   /** What {@code results.json} holds. */
   record Results(Map<String, Object> environment, List<Row> rows, List<Target> targets, List<String> failures,
@@ -41,12 +43,7 @@ public final class Report {
   }
 
   public synchronized void targets(List<Target> evaluated) {
-    targets.clear();
-    targets.addAll(evaluated);
-  }
-
-  public synchronized List<Target> targets() {
-    return List.copyOf(targets);
+    targets = List.copyOf(evaluated);
   }
 
   /** Records a failure: the run's exit status will not be 0 (lost watch events, failed operations). */
@@ -60,8 +57,7 @@ public final class Report {
 
   /** The server's {@code revisor_watch_cache*} metric lines (none: the server has no watch cache). */
   public synchronized void watchCacheMetrics(List<String> lines) {
-    watchCacheMetrics.clear();
-    watchCacheMetrics.addAll(lines);
+    watchCacheMetrics = List.copyOf(lines);
   }
 
   /** The results table, one line per row, columns aligned. */
@@ -108,8 +104,8 @@ public final class Report {
   public void write(Path dir) throws IOException {
     Results results;
     synchronized (this) {
-      results = new Results(new LinkedHashMap<>(environment), List.copyOf(rows), List.copyOf(targets),
-          List.copyOf(failures), List.copyOf(watchCacheMetrics));
+      results = new Results(new LinkedHashMap<>(environment), List.copyOf(rows), targets,
+          List.copyOf(failures), watchCacheMetrics);
     }
     Files.createDirectories(dir);
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -42,11 +42,6 @@ public record Row(String id, String scenario, String side, Double opsPerSec, Dou
     return new Row(id, scenario, side, opsPerSec, p50Ms, p99Ms, ratio, note, more);
   }
 
-  /** This row with a ratio. */
-  public Row withRatio(double value) {
-    return new Row(id, scenario, side, opsPerSec, p50Ms, p99Ms, finite(value), note, extra);
-  }
-
   /** An extra figure, or NaN. */
   public double extra(String name) {
     Double v = extra.get(name);

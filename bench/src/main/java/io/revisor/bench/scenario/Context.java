@@ -12,6 +12,7 @@ import io.revisor.bench.report.Row;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -85,6 +86,12 @@ public record Context(Plan plan, Report report, Vertx vertx, EtcdServer etcd, Re
       row = row.with(e.getKey() + "CpuMsPerOp", e.getValue());
     }
     return row;
+  }
+
+  /** The server's {@code /metrics} page (Prometheus text); a failure or timeout is an {@link IllegalStateException}. */
+  String serverMetrics(Duration timeout) {
+    return await(request(0, HttpMethod.GET, "/metrics", null, 200), timeout, "the server's /metrics").body()
+        .toString(StandardCharsets.UTF_8);
   }
 
   /**

@@ -171,7 +171,7 @@ final class Deliveries {
     long last = lastDelivery.get();
     double seconds = last == 0 ? 0 : (last - firstSent.get()) / 1e9;
     String first = problems.isEmpty() ? null : problems.peek();
-    return lag.measurement(delivered.get(), lost(), seconds, first);
+    return lag.measurement(lost(), seconds, first);
   }
 
   /**

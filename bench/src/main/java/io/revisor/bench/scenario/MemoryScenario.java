@@ -5,8 +5,6 @@ import io.revisor.bench.load.ClosedLoop;
 import io.revisor.bench.load.Measurement;
 import io.revisor.bench.report.Ids;
 import io.revisor.bench.report.Row;
-import io.vertx.core.http.HttpMethod;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -58,8 +56,6 @@ public final class MemoryScenario {
 
   /** The lines of the server's {@code /metrics} whose metric name starts with {@code revisor_watch_cache}. */
   private static List<String> watchCacheMetrics(Context ctx) {
-    var response = Context.await(ctx.request(0, HttpMethod.GET, "/metrics", null, 200), LIST_TIMEOUT, "/metrics");
-    return response.body().toString(StandardCharsets.UTF_8).lines()
-        .filter(l -> l.startsWith(METRIC_PREFIX)).toList();
+    return ctx.serverMetrics(LIST_TIMEOUT).lines().filter(l -> l.startsWith(METRIC_PREFIX)).toList();
   }
 }

@@ -2,9 +2,7 @@ package io.revisor.bench.scenario;
 
 import io.revisor.bench.env.Prometheus;
 import io.revisor.bench.load.Measurement;
-import io.vertx.core.http.HttpMethod;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -33,8 +31,7 @@ record Run(Measurement measurement, Map<String, Double> etcdPerOp, Map<String, D
       double benchCpuSeconds) {
     static Counters take(Context ctx) {
       String etcd = ctx.etcd().metrics();
-      String server = Context.await(ctx.request(0, HttpMethod.GET, "/metrics", null, 200), Duration.ofSeconds(30),
-          "the server's /metrics").body().toString(StandardCharsets.UTF_8);
+      String server = ctx.serverMetrics(Duration.ofSeconds(30));
       var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       return new Counters(Prometheus.etcdKvRequests(etcd), Prometheus.sum(server, "process_cpu_time_ns_total") / 1e9,
           Prometheus.sum(etcd, "process_cpu_seconds_total"), os.getProcessCpuTime() / 1e9);

@@ -127,8 +127,7 @@ public final class WatchScenario {
       boolean complete = waitFor(fresh::complete, Duration.ofSeconds(30));
       double seconds = (System.nanoTime() - start) / 1e9;
       watch.close();
-      String metrics = Context.await(ctx.request(0, HttpMethod.GET, "/metrics", null, 200), SETUP, "/metrics")
-          .body().toString(StandardCharsets.UTF_8);
+      String metrics = ctx.serverMetrics(SETUP);
       return String.format(Locale.ROOT, "; a new watch from the same resourceVersion on a new connection received "
           + "%d of %d events (%s %.1f s); the server's apiserver_registered_watchers: %.0f",
           events - fresh.lost(), events, complete ? "all within" : "after", seconds,
