@@ -711,16 +711,16 @@ final class KvResourceStore implements ResourceStore {
   @Override
   public CompletionStage<Freshness> freshness(ResourceType type, long sinceRevision) {
     RangeRequest changed = RangeRequest.prefix(keys.statsPrefix(type)).withKeysOnly().modifiedSince(sinceRevision + 1);
-    // Shards only: every mutation writes one in its own transaction, while a scope's base is rewritten alone (by the
-    // backfill and by stats reads of legacy scopes), at revisions that change no object.
+    // Every mutation writes a shard (an older replica's, the scope's marker) in its own transaction; a scope's base is
+    // rewritten alone (by the backfill and by stats reads of legacy scopes), at revisions that change no object.
     return Futures.translated(Futures.of(kv.range(changed)).thenApply(result -> new Freshness(
         result.headerRevision(), result.kvs().stream()
-            .filter(counter -> isShard(keys.parseStats(counter.key())))
+            .filter(counter -> !isBase(keys.parseStats(counter.key())))
             .mapToLong(KeyValue::modRevision).max().orElse(0))));
   }
 
-  private static boolean isShard(KeyLayout.StatsKey key) {
-    return key != null && key.kind() == KeyLayout.StatsKind.SHARD;
+  private static boolean isBase(KeyLayout.StatsKey key) {
+    return key != null && key.kind() == KeyLayout.StatsKind.BASE;
   }
 
   @Override
