@@ -98,10 +98,8 @@ public final class ObjectMetaValidation {
     immutable(errs, p.child("name"), now.name, old.name, now.name);
     immutable(errs, p.child("namespace"), now.namespace, old.namespace, now.namespace);
     immutable(errs, p.child("uid"), now.uid, old.uid, new GoText.Rendered(GoText.jsonString(now.uid)));
-    immutable(errs, p.child("creationTimestamp"), instant(now.creationTimestamp), instant(old.creationTimestamp),
-        timeValue(now.creationTimestamp));
-    immutable(errs, p.child("deletionTimestamp"), instant(now.deletionTimestamp), instant(old.deletionTimestamp),
-        timeValue(now.deletionTimestamp));
+    immutableTime(errs, p.child("creationTimestamp"), now.creationTimestamp, old.creationTimestamp);
+    immutableTime(errs, p.child("deletionTimestamp"), now.deletionTimestamp, old.deletionTimestamp);
     immutable(errs, p.child("deletionGracePeriodSeconds"), now.deletionGracePeriodSeconds,
         old.deletionGracePeriodSeconds, now.deletionGracePeriodSeconds);
     validateLabels(now.labels, p.child("labels"), errs);
@@ -249,6 +247,16 @@ public final class ObjectMetaValidation {
       if (!f.fieldsType.isEmpty() && !f.fieldsType.equals("FieldsV1")) {
         errs.add(FieldError.invalid(p.child("fieldsType").toString(), f.fieldsType, "must be `FieldsV1`"));
       }
+    }
+  }
+
+  /**
+   * A metav1.Time that must not change; compared at second precision, as kube does. Equal texts are the usual case
+   * and need no parsing.
+   */
+  private static void immutableTime(List<FieldError> errs, FieldPath p, String now, String old) {
+    if (!Objects.equals(now, old)) {
+      immutable(errs, p, instant(now), instant(old), timeValue(now));
     }
   }
 

@@ -3,6 +3,8 @@ package io.revisor.apiserver.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.revisor.apiserver.admission.FieldError;
 import io.revisor.apiserver.admission.ObjectMetaValidation;
 import io.revisor.apiserver.admission.SchemaAdmission;
@@ -10,8 +12,6 @@ import io.revisor.apiserver.crd.ServedVersion;
 import io.revisor.apiserver.json.Json;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 
@@ -40,7 +40,8 @@ public final class Admission {
   }
 
   private final long maxBodyBytes;
-  private final Map<ServedVersion, SchemaAdmission> schemas = new ConcurrentHashMap<>();
+  /** Compiled per served version, by identity (hashing a version would hash its whole schema on every request). */
+  private final Cache<ServedVersion, SchemaAdmission> schemas = Caffeine.newBuilder().weakKeys().build();
 
   public Admission(long maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
@@ -113,7 +114,7 @@ public final class Admission {
    * @throws ApiException 400 for unknown fields under Strict, 422 Invalid with one cause per problem
    */
   public void admit(ResourceRequest request, ObjectNode object, ObjectNode old) {
-    SchemaAdmission schema = schemas.computeIfAbsent(request.version(), v -> SchemaAdmission.compile(v.schema()));
+    SchemaAdmission schema = schemas.get(request.version(), v -> SchemaAdmission.compile(v.schema()));
     List<String> unknown = schema.prune(object);
     if (!unknown.isEmpty()) {
       FieldValidation validation = FieldValidation.of(request.query());

@@ -1,12 +1,12 @@
 package io.revisor.apiserver.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.revisor.apiserver.crd.ServedVersion;
 import io.revisor.apiserver.patch.FieldManager;
 import io.revisor.apiserver.patch.FieldSchema;
 import java.time.Clock;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code metadata.managedFields} for every write, and server-side apply, through one {@link FieldManager} per served
@@ -14,14 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ManagedFields {
   private final Clock clock;
-  private final Map<ServedVersion, FieldManager> managers = new ConcurrentHashMap<>();
+  /** Built per served version, by identity (hashing a version would hash its whole schema on every request). */
+  private final Cache<ServedVersion, FieldManager> managers = Caffeine.newBuilder().weakKeys().build();
 
   public ManagedFields(Clock clock) {
     this.clock = clock;
   }
 
   FieldManager manager(ResourceRequest request) {
-    return managers.computeIfAbsent(request.version(), v -> FieldManager.create(clock,
+    return managers.get(request.version(), v -> FieldManager.create(clock,
         FieldSchema.fromSchema(v.schema()), request.definition().names().kind(), v.statusSubresource()));
   }
 

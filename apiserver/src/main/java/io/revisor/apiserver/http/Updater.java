@@ -6,6 +6,7 @@ import io.revisor.storage.resource.StorageErrorCode;
 import io.revisor.storage.resource.StorageException;
 import io.revisor.storage.resource.StoredObject;
 import io.vertx.core.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
@@ -44,24 +45,32 @@ final class Updater {
         if (preconditions.resourceVersion() != 0 && preconditions.resourceVersion() != current.resourceVersion()) {
           throw new StorageException(StorageErrorCode.CONFLICT, "resourceVersion mismatch");
         }
-        byte[] next = next(request, current, desired, managedFields, status);
+        byte[] next = next(request, current, desired, managedFields, status).bytes();
         return new StoredObject(current.key(), next, current.resourceVersion());
       });
     }
-    return request.on(api.store().update(request.key(), preconditions,
-            current -> next(request, current, desired, managedFields, status), request.actor()))
-        .compose(updated -> {
-          ObjectNode object = ObjectRenderer.decode(updated.json());
-          if (!ObjectStrategy.readyToDelete(object)) {
-            return Future.succeededFuture(updated);
-          }
-          String uid = ObjectStrategy.metadata(object).path("uid").asText();
-          return request.on(api.store().delete(updated.key(), new Preconditions(uid, updated.resourceVersion()), null,
-              request.actor()));
-        });
+    // The uid of the object the last attempt wrote when that object must go (being deleted, no finalizer left);
+    // the store's result is that attempt's object (or, when it changed nothing, the current one, which it equals).
+    AtomicReference<String> deleteUid = new AtomicReference<>();
+    return request.on(api.store().update(request.key(), preconditions, current -> {
+      Next next = next(request, current, desired, managedFields, status);
+      deleteUid.set(ObjectStrategy.readyToDelete(next.object())
+          ? ObjectStrategy.metadata(next.object()).path("uid").asText() : null);
+      return next.bytes();
+    }, request.actor())).compose(updated -> {
+      String uid = deleteUid.get();
+      if (uid == null) {
+        return Future.succeededFuture(updated);
+      }
+      return request.on(api.store().delete(updated.key(), new Preconditions(uid, updated.resourceVersion()), null,
+          request.actor()));
+    });
   }
 
-  private byte[] next(ResourceRequest request, StoredObject current, UnaryOperator<ObjectNode> desired,
+  /** The object to write instead of the current one, and its encoding. */
+  private record Next(ObjectNode object, byte[] bytes) {}
+
+  private Next next(ResourceRequest request, StoredObject current, UnaryOperator<ObjectNode> desired,
       java.util.function.BinaryOperator<ObjectNode> managedFields, boolean status) {
     ObjectNode old = ObjectRenderer.decode(current.json());
     ObjectNode wanted = desired.apply(old.deepCopy());
@@ -71,7 +80,7 @@ final class Updater {
     ObjectStrategy.metadata(result).put("resourceVersion", Long.toString(current.resourceVersion()));
     api.admission().admit(request, result, old);
     ObjectNode managed = managedFields.apply(old, result);
-    return ObjectStrategy.encode(managed);
+    return new Next(managed, ObjectStrategy.encode(managed));
   }
 
 }

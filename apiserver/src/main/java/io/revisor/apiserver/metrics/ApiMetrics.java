@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,8 +26,18 @@ public final class ApiMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger readOnlyInflight = new AtomicInteger();
   private final AtomicInteger mutatingInflight = new AtomicInteger();
-  private final java.util.concurrent.ConcurrentMap<String, AtomicInteger> watchers =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentMap<String, AtomicInteger> watchers = new ConcurrentHashMap<>();
+
+  /*
+   * Meters by their labels, looked up once: registering a meter per request would build and hash its id each time.
+   * The label values are bounded by the served resources, verbs and status codes.
+   */
+  private final ConcurrentMap<RequestSeries, Counter> requestCounts = new ConcurrentHashMap<>();
+  private final ConcurrentMap<RequestSeries, Timer> requestDurations = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Timer> storageDurations = new ConcurrentHashMap<>();
+
+  /** The labels of one request series; {@code code} 0 for the duration histogram, which has none. */
+  private record RequestSeries(String verb, String group, String resource, int code) {}
 
   public ApiMetrics() {
     registry.gauge("apiserver_current_inflight_requests",
@@ -65,27 +77,29 @@ public final class ApiMetrics {
 
   /** Records a finished request. */
   public void request(String verb, String group, String resource, int code, Duration elapsed) {
-    Counter.builder("apiserver_request_total")
+    requestCounts.computeIfAbsent(new RequestSeries(verb, group, resource, code), series -> Counter
+        .builder("apiserver_request_total")
         .tags("verb", verb, "group", group, "resource", resource, "code", Integer.toString(code))
-        .register(registry).increment();
+        .register(registry)).increment();
     if (!verb.equals("WATCH")) {
-      Timer.builder("apiserver_request_duration_seconds")
+      requestDurations.computeIfAbsent(new RequestSeries(verb, group, resource, 0), series -> Timer
+          .builder("apiserver_request_duration_seconds")
           .tags("verb", verb, "group", group, "resource", resource)
           .publishPercentileHistogram()
           .minimumExpectedValue(Duration.ofMillis(1))
           .maximumExpectedValue(Duration.ofSeconds(60))
-          .register(registry).record(elapsed);
+          .register(registry)).record(elapsed);
     }
   }
 
   /** Records one storage call. */
   public void storage(String operation, Duration elapsed) {
-    Timer.builder("revisor_storage_request_duration_seconds")
-        .tags("operation", operation)
+    storageDurations.computeIfAbsent(operation, op -> Timer.builder("revisor_storage_request_duration_seconds")
+        .tags("operation", op)
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(30))
-        .register(registry).record(elapsed);
+        .register(registry)).record(elapsed);
   }
 
   /** Counts an open watch of {@code group}/{@code resource} until the returned handle is called. */
