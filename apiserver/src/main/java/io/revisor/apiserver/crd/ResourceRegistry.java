@@ -2,6 +2,7 @@ package io.revisor.apiserver.crd;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +16,18 @@ import java.util.TreeMap;
 public final class ResourceRegistry {
   private final List<ResourceDefinition> definitions;
   private final Map<String, List<ResourceDefinition>> byGroup = new TreeMap<>();
+  /** For routing, which looks up every request's resource. */
+  private final Map<Served, ResourceDefinition> byResource = new HashMap<>();
+
+  /** A resource as a request names it. */
+  private record Served(String group, String version, String plural) {}
 
   private ResourceRegistry(List<ResourceDefinition> definitions) {
     this.definitions = List.copyOf(definitions);
     for (ResourceDefinition d : this.definitions) {
       byGroup.computeIfAbsent(d.group(), g -> new ArrayList<>()).add(d);
+      d.versions().stream().filter(ServedVersion::served)
+          .forEach(v -> byResource.put(new Served(d.group(), v.name(), d.names().plural()), d));
     }
     byGroup.values().forEach(list -> list.sort(Comparator.comparing(d -> d.names().plural())));
   }
@@ -60,6 +68,6 @@ public final class ResourceRegistry {
 
   /** The definition serving {@code plural} at {@code group/version}. */
   public Optional<ResourceDefinition> find(String group, String version, String plural) {
-    return resources(group, version).stream().filter(d -> d.names().plural().equals(plural)).findFirst();
+    return Optional.ofNullable(byResource.get(new Served(group, version, plural)));
   }
 }
