@@ -29,15 +29,34 @@ class BenchQuickIT {
     String printed = log.toString(StandardCharsets.UTF_8);
     assertThat(status).as(printed).isZero();
     assertThat(printed).contains("create c=64").contains("list 1,000 paged 500")
-        .containsPattern("(PASS|MISS)  creates at concurrency 64");
+        .containsPattern("(PASS|MISS)  creates at concurrency 64")
+        .containsPattern("(PASS|MISS)  list 1,000 RV=0 in-process cache: >= 20x")
+        .containsPattern("(PASS|MISS)  list 1,000 consistent in-process cache: >= 20x")
+        .contains("INFO  list 1,000 RV=0 over HTTPS");
 
     JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
     List<String> ids = new ArrayList<>();
     results.path("rows").forEach(r -> ids.add(r.path("id").asText()));
     assertThat(ids).contains("create.c1.revisor", "create.c64.raw", "read.get.revisor", "read.list.rv0.revisor",
         "read.list.paged.raw");
+    for (String inProcess : List.of("read.list.rv0.in-process", "read.list.consistent.in-process",
+        "read.list.paged.in-process")) {
+      JsonNode row = row(results, inProcess);
+      assertThat(row.path("extra").path("items").asDouble()).as(inProcess + " holds every object").isEqualTo(1000);
+      assertThat(row.path("extra").path("bodyBytes").asDouble()).as(inProcess).isGreaterThan(1000 * 1024);
+      assertThat(row.path("ratio").asDouble()).as(inProcess).isPositive();
+    }
     results.path("rows").forEach(r -> assertThat(r.path("opsPerSec").asDouble()).as(r.toString()).isPositive());
     assertThat(results.path("failures")).isEmpty();
     assertThat(Files.readString(out.resolve("results.svg"))).startsWith("<svg");
+  }
+
+  private static JsonNode row(JsonNode results, String id) {
+    for (JsonNode row : results.path("rows")) {
+      if (row.path("id").asText().equals(id)) {
+        return row;
+      }
+    }
+    throw new AssertionError("no row " + id);
   }
 }

@@ -2,6 +2,7 @@ package io.revisor.apiserver.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.apiserver.crd.ResourceDefinition;
 import io.revisor.apiserver.json.Json;
 import io.revisor.apiserver.json.JsonMember;
 import io.revisor.apiserver.table.ListMeta;
@@ -54,12 +55,25 @@ public final class ObjectRenderer {
   /** Renders a list page. */
   public Buffer list(ResourceRequest request, MediaTypes.Representation as, ListResult page) {
     return switch (as.form()) {
-      case OBJECT -> encode(as, plainList(request, page));
+      case OBJECT -> objectList(request.definition(), request.apiVersion(), as, page);
       case TABLE -> encode(as, tables.stored(request, as, page.items(),
           new ListMeta(Long.toString(page.resourceVersion()), page.continueToken(), remainingItemCount(page)), true,
           reuseRows));
       case PARTIAL_METADATA -> encode(as, partialList(as, page));
     };
+  }
+
+  /**
+   * A list page in the object form, {@code {"apiVersion":...,"items":[...],"kind":"<Kind>List","metadata":{...}}},
+   * as {@link #list} renders it when neither a Table nor metadata only is asked for: every item is its stored bytes
+   * (with {@code apiVersion} spliced in when the request's differs). Needs no request, so that the benchmark measures
+   * the server's own writing of a list in-process.
+   *
+   * @param apiVersion {@code <group>/<version>} of the request
+   */
+  public static Buffer objectList(ResourceDefinition definition, String apiVersion, MediaTypes.Representation as,
+      ListResult page) {
+    return encode(as, plainList(definition, apiVersion, page));
   }
 
   /**
@@ -109,7 +123,11 @@ public final class ObjectRenderer {
 
   /** The stored bytes with the apiVersion the request asked for: the same array when nothing needs rewriting. */
   static byte[] objectBytes(ResourceRequest request, byte[] json) {
-    return request.definition().versions().size() == 1 ? json : withApiVersion(json, request.apiVersion());
+    return objectBytes(request.definition(), request.apiVersion(), json);
+  }
+
+  private static byte[] objectBytes(ResourceDefinition definition, String apiVersion, byte[] json) {
+    return definition.versions().size() == 1 ? json : withApiVersion(json, apiVersion);
   }
 
   /**
@@ -126,12 +144,12 @@ public final class ObjectRenderer {
     return Json.bytes(object);
   }
 
-  private static byte[] plainList(ResourceRequest request, ListResult page) {
+  private static byte[] plainList(ResourceDefinition definition, String apiVersion, ListResult page) {
     Buffer out = Buffer.buffer(256 + page.items().stream().mapToInt(o -> o.json().length + 1).sum());
-    out.appendString("{\"apiVersion\":").appendBytes(quote(request.apiVersion()));
+    out.appendString("{\"apiVersion\":").appendBytes(quote(apiVersion));
     out.appendString(",\"items\":[");
-    appendEach(out, page.items(), json -> objectBytes(request, json));
-    out.appendString("],\"kind\":").appendBytes(quote(request.definition().names().listKind()));
+    appendEach(out, page.items(), json -> objectBytes(definition, apiVersion, json));
+    out.appendString("],\"kind\":").appendBytes(quote(definition.names().listKind()));
     out.appendString(",\"metadata\":").appendBytes(Json.bytes(listMetadata(page))).appendString("}");
     return out.getBytes();
   }

@@ -4,10 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.revisor.apiserver.crd.ResourceDefinition;
+import io.revisor.apiserver.crd.ResourceNames;
+import io.revisor.apiserver.crd.ServedVersion;
 import io.revisor.apiserver.json.Json;
 import io.revisor.apiserver.table.PartialObjectMetadata;
+import io.revisor.storage.resource.ListResult;
+import io.revisor.storage.resource.ResourceType;
+import io.revisor.storage.resource.StoredObject;
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,5 +112,45 @@ class StoredBytesTest {
       assertThat(text(ObjectRenderer.partial(v1, bytes(json)))).as(json)
           .isEqualTo(text(Json.bytes(PartialObjectMetadata.of(Json.parse(bytes(json))))));
     }
+  }
+
+  @Test
+  void aListIsTheStoredBytesOfItsItemsInAnEnvelope() {
+    ResourceDefinition widgets = widgets(List.of("v1beta1"));
+    ResourceType type = widgets.type();
+    String other = "{\"apiVersion\":\"example.com/v1beta1\",\"kind\":\"Widget\",\"metadata\":{\"name\":\"x\"}}";
+    ListResult page = new ListResult(List.of(new StoredObject(type.key("ns", "w1"), bytes(ODD), 7),
+        new StoredObject(type.key("ns", "x"), bytes(other), 8)), 9, "token", 3L);
+
+    Buffer body = ObjectRenderer.objectList(widgets, "example.com/v1beta1", MediaTypes.Representation.JSON_OBJECT,
+        page);
+
+    assertThat(body.toString(StandardCharsets.UTF_8)).isEqualTo("{\"apiVersion\":\"example.com/v1beta1\",\"items\":["
+        + ODD + "," + other + "],\"kind\":\"WidgetList\",\"metadata\":{\"continue\":\"token\","
+        + "\"remainingItemCount\":3,\"resourceVersion\":\"9\"}}");
+    assertThat(ObjectRenderer.objectList(widgets, "example.com/v1beta1", MediaTypes.Representation.JSON_OBJECT,
+        new ListResult(List.of(), 9, null, null)).toString(StandardCharsets.UTF_8))
+        .isEqualTo("{\"apiVersion\":\"example.com/v1beta1\",\"items\":[],\"kind\":\"WidgetList\","
+            + "\"metadata\":{\"resourceVersion\":\"9\"}}");
+  }
+
+  @Test
+  void aListOfAKindWithSeveralVersionsHasTheRequestsApiVersionInEveryItem() {
+    ResourceDefinition widgets = widgets(List.of("v1beta1", "v1"));
+    ListResult page = new ListResult(List.of(new StoredObject(widgets.type().key("ns", "w1"), bytes(ODD), 7)), 7,
+        null, null);
+
+    Buffer body = ObjectRenderer.objectList(widgets, "example.com/v1", MediaTypes.Representation.JSON_OBJECT, page);
+
+    assertThat(body.toString(StandardCharsets.UTF_8)).isEqualTo("{\"apiVersion\":\"example.com/v1\",\"items\":["
+        + ODD.replace("\"example.com/v1beta1\"", "\"example.com/v1\"") + "],\"kind\":\"WidgetList\","
+        + "\"metadata\":{\"resourceVersion\":\"7\"}}");
+  }
+
+  private static ResourceDefinition widgets(List<String> versions) {
+    return new ResourceDefinition("example.com",
+        new ResourceNames("widgets", null, "Widget", null, List.of(), List.of()), true,
+        versions.stream().map(v -> new ServedVersion(v, true, v.equals(versions.get(0)), false, null, Json.object(),
+            List.of(), false, List.of())).toList(), "test");
   }
 }

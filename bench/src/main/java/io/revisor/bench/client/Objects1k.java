@@ -27,6 +27,11 @@ public enum Objects1k {
     this.specFields = specFields;
   }
 
+  /** The resource name, e.g. {@code dashboards}. */
+  public String plural() {
+    return plural;
+  }
+
   /** The collection's path in {@code namespace}. */
   public String path(String namespace) {
     return "/apis/" + GROUP_VERSION + "/namespaces/" + namespace + "/" + plural;

@@ -14,12 +14,31 @@ public final class Prometheus {
 
   private Prometheus() {}
 
+  /**
+   * The value of {@code metric} when the page has exactly one sample of it (a counter without labels, such as a
+   * process's CPU time); NaN when it has none or several, which a difference must not read as 0 or as their sum.
+   */
+  public static double single(String page, String metric) {
+    double[] values = samples(page, metric).mapToDouble(Prometheus::value).toArray();
+    return values.length == 1 ? values[0] : Double.NaN;
+  }
+
+  /** Every sample line of {@code metric}, for messages. */
+  public static String sampleLines(String page, String metric) {
+    return String.join(" | ", samples(page, metric).toList());
+  }
+
+  private static java.util.stream.Stream<String> samples(String page, String metric) {
+    return page.lines().filter(l -> l.startsWith(metric + " ") || l.startsWith(metric + "{"));
+  }
+
+  private static double value(String line) {
+    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+  }
+
   /** The sum of every sample of {@code metric} (all label sets); 0 when there is none. */
   public static double sum(String page, String metric) {
-    return page.lines()
-        .filter(l -> l.startsWith(metric + " ") || l.startsWith(metric + "{"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
+    return samples(page, metric).mapToDouble(Prometheus::value).sum();
   }
 
   /**

@@ -1,6 +1,10 @@
 package io.revisor.bench.report;
 
-/** The row ids scenarios write and {@link Targets} reads. */
+/**
+ * The row ids scenarios write and {@link Targets} reads. A list's id ends with its side: {@code .revisor} (the
+ * server's HTTPS answer), {@code .in-process} (the same list from a watch cache in the benchmark JVM, written by the
+ * server's list writer, no HTTP) or {@code .raw}.
+ */
 public final class Ids {
   public static final String GET = "read.get";
   public static final String LIST_CONSISTENT = "read.list.consistent";
@@ -12,6 +16,10 @@ public final class Ids {
 
   /** Extra figures (see {@link Row#extra()}). */
   public static final String ITEMS_PER_SEC = "itemsPerSec";
+  /** The fewest objects one measured list held (in-process lists count every list). */
+  public static final String ITEMS = "items";
+  /** The response bytes of one list, all pages (in-process lists). */
+  public static final String BODY_BYTES = "bodyBytes";
   public static final String LOST_EVENTS = "lostEvents";
   public static final String HEAP_PER_OBJECT = "heapBytesPerObject";
   /** 1 when the server exported {@code revisor_watch_cache*} metrics, else 0. */

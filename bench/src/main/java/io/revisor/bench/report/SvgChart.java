@@ -56,7 +56,7 @@ final class SvgChart {
       String color = switch (t.status()) {
         case PASS -> "#2e7d32";
         case MISS -> "#c62828";
-        case NA -> "#888";
+        case NA, INFO -> "#888";
       };
       svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\"><tspan fill=\"%s\" font-weight=\"bold\">%s"
           + "</tspan> %s (%s)</text>%n", y, color, t.status(), escape(t.name()), escape(t.detail())));

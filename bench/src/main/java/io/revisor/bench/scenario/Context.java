@@ -48,9 +48,15 @@ public record Context(Plan plan, Report report, Vertx vertx, EtcdServer etcd, Re
 
   /** Runs a measurement and counts what it cost (etcd requests, CPU of each process). */
   Run run(Supplier<Measurement> measurement) {
-    Run.Counters before = Run.Counters.take(this);
+    Run.Counters before = Run.Counters.before(this);
     Measurement m = measurement.get();
-    return Run.of(m, before, Run.Counters.take(this));
+    Run.Counters after = Run.Counters.after(this);
+    Run run = Run.of(m, before, after);
+    if (run.cpuUnknown()) {
+      log.println("  a CPU counter was missing, repeated or went back: before " + before.cpuSamples() + "; after "
+          + after.cpuSamples());
+    }
+    return run;
   }
 
   /**
@@ -83,7 +89,9 @@ public record Context(Plan plan, Report report, Vertx vertx, EtcdServer etcd, Re
       row = row.with("etcd" + e.getKey() + "PerOp", e.getValue());
     }
     for (Map.Entry<String, Double> e : run.cpuMsPerOp().entrySet()) {
-      row = row.with(e.getKey() + "CpuMsPerOp", e.getValue());
+      if (!e.getValue().isNaN()) {
+        row = row.with(e.getKey() + "CpuMsPerOp", e.getValue());
+      }
     }
     return row;
   }

@@ -2,6 +2,7 @@ package io.revisor.bench.scenario;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.KeyValue;
+import io.revisor.bench.client.InProcessCache;
 import io.revisor.bench.client.ListBodies;
 import io.revisor.bench.client.ListBodies.ListMeta;
 import io.revisor.bench.client.Objects1k;
@@ -17,8 +18,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -62,6 +66,21 @@ public final class ReadScenario {
     Run consistent = lists(ctx, checked(ctx, collection, 0));
     Run rv0 = lists(ctx, checked(ctx, collection + "?resourceVersion=0", 0));
     Run paged = lists(ctx, checked(ctx, collection, plan.pageSize()));
+    InProcess cacheRv0;
+    InProcess cacheConsistent;
+    InProcess cachePaged;
+    try (InProcessCache cache = InProcessCache.open(ctx.etcd().clientUrl(), KIND)) {
+      cache.awaitReady(Duration.ofMinutes(2));
+      // This JVM has not run the cache's and the writer's code yet (the server had, for the HTTPS lists): a warm-up
+      // of as many lists as a measurement, not reported, so that the first variant measured does not pay the JIT.
+      ClosedLoop.run(1, plan.listRepeats(), plan.listTime(), (w, i) -> cache.list(NAMESPACE, true, 0));
+      cacheRv0 = inProcess(ctx, cache, true, 0);
+      cacheConsistent = inProcess(ctx, cache, false, 0);
+      cachePaged = inProcess(ctx, cache, false, plan.pageSize());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
 
     String what = String.format(Locale.ROOT, "list %,d", n);
     String rawName = what + " range+decode";
@@ -73,6 +92,49 @@ public final class ReadScenario {
     addList(ctx, Ids.of(Ids.LIST_RV0, Row.REVISOR), what + " RV=0", Row.REVISOR, rv0, raw, rawName, n);
     addList(ctx, Ids.of(Ids.LIST_PAGED, Row.REVISOR), what + " paged " + plan.pageSize(), Row.REVISOR, paged,
         rawPaged, rawPagedName, n);
+    addInProcess(ctx, Ids.LIST_RV0, what + " RV=0 in-process cache", cacheRv0, raw, rawName, n);
+    addInProcess(ctx, Ids.LIST_CONSISTENT, what + " consistent in-process cache", cacheConsistent, raw, rawName, n);
+    addInProcess(ctx, Ids.LIST_PAGED, what + " paged " + plan.pageSize() + " in-process cache", cachePaged, rawPaged,
+        rawPagedName, n);
+  }
+
+  /**
+   * The lists of one in-process variant: the run, the fewest objects one list held, and the response bytes of the
+   * last list (all pages).
+   */
+  private record InProcess(Run run, int fewestItems, long bodyBytes) {}
+
+  /**
+   * Measures lists from the in-process watch cache ({@link InProcessCache}), each with its response bodies written
+   * by the server's own writer. Every list must hold all objects; the first (untimed) one's body is also parsed
+   * completely and must agree.
+   */
+  private static InProcess inProcess(Context ctx, InProcessCache cache, boolean anyVersion, int pageSize) {
+    int expected = ctx.plan().readObjects();
+    AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
+    AtomicLong bytes = new AtomicLong();
+    Run run = lists(ctx, i -> cache.list(NAMESPACE, anyVersion, pageSize).thenApply(listed -> {
+      if (listed.items() != expected) {
+        throw new IllegalStateException("the in-process cache listed " + listed.items() + " objects, not " + expected);
+      }
+      if (i < 0 && pageSize <= 0 && ListBodies.fullList(listed.lastBody().getBytes()).items() != expected) {
+        throw new IllegalStateException("the in-process list body does not hold " + expected + " objects");
+      }
+      if (i >= 0) {
+        fewest.accumulateAndGet(listed.items(), Math::min);
+        bytes.set(listed.bodyBytes());
+      }
+      return listed.items();
+    }));
+    return new InProcess(run, fewest.get() == Integer.MAX_VALUE ? 0 : fewest.get(), bytes.get());
+  }
+
+  private static void addInProcess(Context ctx, String base, String scenario, InProcess lists, Run raw,
+      String rawName, int items) {
+    addList(ctx, Ids.of(base, Row.IN_PROCESS), scenario, Row.IN_PROCESS, lists.run(), raw, rawName, items,
+        String.format(Locale.ROOT, "WatchCache.list + the server's list writer in the bench JVM, %.1f MiB of body; ",
+            lists.bodyBytes() / 1048576.0),
+        Map.of(Ids.ITEMS, (double) lists.fewestItems(), Ids.BODY_BYTES, (double) lists.bodyBytes()));
   }
 
   /** One list, started as operation {@code i}. */
@@ -87,12 +149,21 @@ public final class ReadScenario {
 
   private static void addList(Context ctx, String id, String scenario, String side, Run run, Run raw,
       String rawName, int items) {
+    addList(ctx, id, scenario, side, run, raw, rawName, items, "", Map.of());
+  }
+
+  private static void addList(Context ctx, String id, String scenario, String side, Run run, Run raw,
+      String rawName, int items, String what, Map<String, Double> extra) {
     Measurement m = run.measurement();
     double itemsPerSec = items * m.opsPerSecond();
     Double ratio = raw == null ? null : m.opsPerSecond() / raw.measurement().opsPerSecond();
-    String prefix = String.format(Locale.ROOT, "%,.0f items/s; ", itemsPerSec)
+    String prefix = String.format(Locale.ROOT, "%,.0f items/s; ", itemsPerSec) + what
         + (raw == null ? "" : "ratio vs " + rawName + "; ");
-    ctx.report().add(ctx.row(id, scenario, side, run, ratio, prefix).with(Ids.ITEMS_PER_SEC, itemsPerSec));
+    Row row = ctx.row(id, scenario, side, run, ratio, prefix).with(Ids.ITEMS_PER_SEC, itemsPerSec);
+    for (Map.Entry<String, Double> e : extra.entrySet()) {
+      row = row.with(e.getKey(), e.getValue());
+    }
+    ctx.report().add(row);
     ctx.log().printf(Locale.ROOT, "  %-40s %-7s p50 %8.1f ms  p99 %8.1f ms  %,12.0f items/s  %s%n", scenario, side,
         m.p50Ms(), m.p99Ms(), itemsPerSec, run.describe());
   }

@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  */
 record Run(Measurement measurement, Map<String, Double> etcdPerOp, Map<String, Double> cpuMsPerOp) {
   private static final double NOISE = 0.01;
+  private static final String SERVER_CPU = "process_cpu_time_ns_total";
+  private static final String ETCD_CPU = "process_cpu_seconds_total";
 
   /** Both maps keep their order: requests by method name, CPU as server, etcd, bench. */
   Run {
@@ -28,13 +30,35 @@ record Run(Measurement measurement, Map<String, Double> etcdPerOp, Map<String, D
 
   /** Counters at one moment. */
   record Counters(Map<String, Long> etcdRequests, double serverCpuSeconds, double etcdCpuSeconds,
-      double benchCpuSeconds) {
-    static Counters take(Context ctx) {
+      double benchCpuSeconds, String cpuSamples) {
+    /** The counters before a run: this JVM's CPU is read last, after it scraped the others' metrics. */
+    static Counters before(Context ctx) {
       String etcd = ctx.etcd().metrics();
       String server = ctx.serverMetrics(Duration.ofSeconds(30));
+      return of(etcd, server, processCpuSeconds());
+    }
+
+    /**
+     * The counters after a run: this JVM's CPU is read first, so that scraping the others' metrics (an HTTPS request
+     * and two parses) is not counted as the run's work, which matters for in-process runs of a few milliseconds.
+     */
+    static Counters after(Context ctx) {
+      double bench = processCpuSeconds();
+      String etcd = ctx.etcd().metrics();
+      String server = ctx.serverMetrics(Duration.ofSeconds(30));
+      return of(etcd, server, bench);
+    }
+
+    private static Counters of(String etcd, String server, double benchCpuSeconds) {
+      return new Counters(Prometheus.etcdKvRequests(etcd), Prometheus.single(server, SERVER_CPU) / 1e9,
+          Prometheus.single(etcd, ETCD_CPU), benchCpuSeconds,
+          "server [" + Prometheus.sampleLines(server, SERVER_CPU) + "], etcd [" + Prometheus.sampleLines(etcd, ETCD_CPU)
+              + "]");
+    }
+
+    private static double processCpuSeconds() {
       var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-      return new Counters(Prometheus.etcdKvRequests(etcd), Prometheus.sum(server, "process_cpu_time_ns_total") / 1e9,
-          Prometheus.sum(etcd, "process_cpu_seconds_total"), os.getProcessCpuTime() / 1e9);
+      return os.getProcessCpuTime() / 1e9;
     }
   }
 
@@ -49,21 +73,32 @@ record Run(Measurement measurement, Map<String, Double> etcdPerOp, Map<String, D
           perOp.put(method, delta);
         }
       });
-      cpu.put("server", 1000 * (after.serverCpuSeconds() - before.serverCpuSeconds()) / m.ops());
-      cpu.put("etcd", 1000 * (after.etcdCpuSeconds() - before.etcdCpuSeconds()) / m.ops());
-      cpu.put("bench", 1000 * (after.benchCpuSeconds() - before.benchCpuSeconds()) / m.ops());
+      cpu.put("server", msPerOp(after.serverCpuSeconds() - before.serverCpuSeconds(), m.ops()));
+      cpu.put("etcd", msPerOp(after.etcdCpuSeconds() - before.etcdCpuSeconds(), m.ops()));
+      cpu.put("bench", msPerOp(after.benchCpuSeconds() - before.benchCpuSeconds(), m.ops()));
     }
     return new Run(m, perOp, cpu);
   }
 
-  /** {@code etcd/op: Range 2.00, Txn 1.00; CPU ms/op: server 0.81, etcd 0.20, bench 0.12}. */
+  /** CPU milliseconds per operation; NaN when a counter was unreadable or went back (a process's CPU never does). */
+  private static double msPerOp(double seconds, long ops) {
+    return Double.isFinite(seconds) && seconds >= 0 ? 1000 * seconds / ops : Double.NaN;
+  }
+
+  /** Whether a CPU figure could not be read (see {@link #msPerOp}). */
+  boolean cpuUnknown() {
+    return cpuMsPerOp.values().stream().anyMatch(v -> v.isNaN());
+  }
+
+  /** {@code etcd/op: Range 2.00, Txn 1.00; CPU ms/op: server 0.81, etcd 0.20, bench 0.12}; n/a for an unreadable one. */
   String describe() {
     String requests = etcdPerOp.isEmpty() ? "" : "etcd/op: " + etcdPerOp.entrySet().stream()
         .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
         .collect(Collectors.joining(", "));
     String cpu = cpuMsPerOp.isEmpty() ? "" : "CPU ms/op: " + cpuMsPerOp.entrySet().stream()
-        .map(e -> String.format(Locale.ROOT, Math.abs(e.getValue()) < 0.1 ? "%s %.3f" : "%s %.2f", e.getKey(),
-            e.getValue()))
+        .map(e -> e.getValue().isNaN() ? e.getKey() + " n/a"
+            : String.format(Locale.ROOT, Math.abs(e.getValue()) < 0.1 ? "%s %.3f" : "%s %.2f", e.getKey(),
+                e.getValue()))
         .collect(Collectors.joining(", "));
     return requests + (requests.isEmpty() || cpu.isEmpty() ? "" : "; ") + cpu;
   }

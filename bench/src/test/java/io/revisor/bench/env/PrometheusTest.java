@@ -34,4 +34,17 @@ class PrometheusTest {
     assertThat(Prometheus.sum(page, "jvm_gc_pause_seconds_count")).isEqualTo(5.0);
     assertThat(Prometheus.sum(page, "absent")).isZero();
   }
+
+  @Test
+  void aSingleSampleOrNothing() {
+    String page = String.join("\n",
+        "process_cpu_time_ns_total 4.35E9",
+        "process_cpu_time_ns_total_other 1",
+        "twice 1",
+        "twice 2");
+    assertThat(Prometheus.single(page, "process_cpu_time_ns_total")).isEqualTo(4.35e9);
+    assertThat(Prometheus.single(page, "twice")).isNaN();
+    assertThat(Prometheus.single(page, "absent")).isNaN();
+    assertThat(Prometheus.sampleLines(page, "twice")).isEqualTo("twice 1 | twice 2");
+  }
 }
