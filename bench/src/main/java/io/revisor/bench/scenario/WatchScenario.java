@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 /**
  * Scenario 4: watch fan-out. For each watcher count, that many watchers on one namespace of Dashboards (HTTP/2
  * streaming watches, {@code ?watch=true&resourceVersion=<rv>}, many streams per connection over a few connections,
- * with the JDK's client: see {@link WatchClient} for why) while a writer creates a fixed number of 1 KiB objects at a
+ * with Netty's HTTP/2 codec: see {@link WatchClient} for why) while a writer creates a fixed number of 1 KiB objects at a
  * steady rate; then as many jetcd watchers on a raw prefix with the same writes. Every watcher must receive every
  * event: a lost event fails the run. The lag of a delivery is from the moment the writer sent that object's create to
  * the moment a watcher had read the event's type and object name.
@@ -77,20 +77,21 @@ public final class WatchScenario {
         SETUP, "list " + ns).body().getBytes()).resourceVersion();
     String path = KIND.path(ns) + "?watch=true&resourceVersion=" + rv;
     int connections = Math.min(MAX_CONNECTIONS, n);
-    WatchClient watchClient = WatchClient.connect(ctx.server(), connections);
-    List<CompletableFuture<RevisorClient.Watch>> watches = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      int watcher = i;
-      watches.add(watchClient.watch(watcher, path, chunk -> deliveries.chunk(watcher, chunk), line -> {
-        String[] event = ListBodies.event(line.getBytes());
-        deliveries.deliver(watcher, event[0], event[1]);
-      }, end -> deliveries.ended(watcher, end)).toCompletableFuture());
+    try (WatchClient watchClient = WatchClient.connect(ctx.server(), connections)) {
+      List<CompletableFuture<RevisorClient.Watch>> watches = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int watcher = i;
+        watches.add(watchClient.watch(watcher, path, chunk -> deliveries.chunk(watcher, chunk), line -> {
+          String[] event = ListBodies.event(line.getBytes());
+          deliveries.deliver(watcher, event[0], event[1]);
+        }, end -> deliveries.ended(watcher, end)).toCompletableFuture());
+      }
+      Context.await(CompletableFuture.allOf(watches.toArray(CompletableFuture[]::new)), SETUP, n + " watches");
+      return measure(ctx, "watch " + n + " (revisor)", deliveries, connections,
+          name -> WriteScenarios.create(ctx, 0, KIND, ns, name),
+          () -> recheck(ctx, path, events),
+          () -> watches.forEach(w -> w.join().close()));
     }
-    Context.await(CompletableFuture.allOf(watches.toArray(CompletableFuture[]::new)), SETUP, n + " watches");
-    return measure(ctx, "watch " + n + " (revisor)", deliveries, connections,
-        name -> WriteScenarios.create(ctx, 0, KIND, ns, name),
-        () -> recheck(ctx, path, events),
-        () -> watches.forEach(w -> w.join().close()));
   }
 
   /** {@code n} jetcd watchers on prefix {@code /bench-raw/watch-<run>/}, {@code events} creates. */
@@ -118,8 +119,7 @@ public final class WatchScenario {
   private static String recheck(Context ctx, String path, int events) {
     Deliveries fresh = new Deliveries(1, events, "ADDED");
     long start = System.nanoTime();
-    try {
-      WatchClient client = WatchClient.connect(ctx.server(), 1);
+    try (WatchClient client = WatchClient.connect(ctx.server(), 1)) {
       RevisorClient.Watch watch = Context.await(client.watch(0, path, chunk -> { }, line -> {
         String[] event = ListBodies.event(line.getBytes());
         fresh.deliver(0, event[0], event[1]);
