@@ -24,9 +24,11 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2LocalFlowController;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -36,6 +38,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.revisor.bench.env.RevisorServer;
 import io.vertx.core.buffer.Buffer;
@@ -48,7 +51,9 @@ import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
@@ -185,6 +190,10 @@ public final class WatchClient implements AutoCloseable {
     private volatile Throwable failure;
     private volatile String goAway;
     private volatile Channel channel;
+    private volatile Http2FrameCodec codec;
+    /** DATA bytes (payload and padding) decoded per stream id, as the codec hands frames on; on the event loop. */
+    private final IntObjectHashMap<long[]> dataBytes = new IntObjectHashMap<>();
+    private long connectionDataBytes;
 
     private Connection(String name) {
       this.name = name;
@@ -199,7 +208,8 @@ public final class WatchClient implements AutoCloseable {
           Http2FrameCodec codec = Http2FrameCodecBuilder.forClient()
               .initialSettings(Http2Settings.defaultSettings().initialWindowSize(STREAM_WINDOW).pushEnabled(false))
               .build();
-          ch.pipeline().addLast(ssl, codec, new Http2MultiplexHandler(new RefusePushes()), connection);
+          ch.pipeline().addLast(ssl, codec, connection.new FrameCounter(),
+              new Http2MultiplexHandler(new RefusePushes()), connection);
           ssl.handshakeFuture().addListener(handshake -> connection.handshaken(ch, ssl, codec, handshake.cause()));
         }
       }).connect(host, port).addListener(connect -> {
@@ -229,6 +239,7 @@ public final class WatchClient implements AutoCloseable {
       if (window < CONNECTION_WINDOW) {
         ch.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - window));
       }
+      this.codec = codec;
       channel = ch;
       ready.complete(ch);
     }
@@ -268,6 +279,49 @@ public final class WatchClient implements AutoCloseable {
           : ch != null && !ch.isActive() ? name + " closed"
           : name + " is open";
       return new IOException("the stream closed before its end; " + state, cause);
+    }
+
+    /**
+     * Counts the DATA frames the codec decoded, before the multiplexer hands them to stream channels, so that a
+     * report can tell bytes that never arrived from bytes lost on the way to a watch.
+     */
+    private final class FrameCounter extends ChannelInboundHandlerAdapter {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Http2DataFrame data && data.stream() != null) {
+          long bytes = data.initialFlowControlledBytes();
+          connectionDataBytes += bytes;
+          long[] count = dataBytes.get(data.stream().id());
+          if (count == null) {
+            dataBytes.put(data.stream().id(), new long[] {bytes});
+          } else {
+            count[0] += bytes;
+          }
+        }
+        ctx.fireChannelRead(msg);
+      }
+    }
+
+    /** What this side knows of stream {@code id} and its connection, on the event loop. */
+    String describe(int id) {
+      long[] count = dataBytes.get(id);
+      StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "stream %d on %s: %,d bytes of DATA decoded "
+          + "for it", id, name, count == null ? 0 : count[0]));
+      Http2FrameCodec c = codec;
+      if (c != null) {
+        Http2Connection h2 = c.connection();
+        Http2LocalFlowController flow = h2.local().flowController();
+        Http2Stream stream = h2.stream(id);
+        out.append(stream == null ? ", the stream closed"
+            : String.format(Locale.ROOT, ", its receive window %,d bytes (%,d read and not yet given back), state %s",
+                flow.windowSize(stream), flow.unconsumedBytes(stream), stream.state()));
+        out.append(String.format(Locale.ROOT, "; the connection: %,d bytes of DATA decoded, receive window %,d bytes, "
+            + "%d streams active", connectionDataBytes, flow.windowSize(h2.connectionStream()),
+            h2.numActiveStreams()));
+      }
+      Channel ch = channel;
+      return out.append(ch != null && ch.isActive() ? ", open" : ", closed")
+          .append(goAway == null ? "" : ", received " + goAway).toString();
     }
 
     void close() {
@@ -438,6 +492,21 @@ public final class WatchClient implements AutoCloseable {
       Channel ch = channel;
       if (ch != null) {
         ch.close();
+      }
+    }
+
+    @Override
+    public String describe() {
+      if (!(channel instanceof Http2StreamChannel ch)) {
+        return "no stream on " + connection.name;
+      }
+      try {
+        return ch.eventLoop().submit(() -> connection.describe(ch.stream().id())).get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "interrupted while asking " + connection.name;
+      } catch (ExecutionException | TimeoutException e) {
+        return "no answer from " + connection.name + ": " + e;
       }
     }
   }

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntFunction;
 
 /**
  * The bookkeeping of one watch run: when each write was sent, which watcher saw which event, and the lag from the
@@ -177,9 +178,10 @@ final class Deliveries {
   /**
    * Where the missing events are, for the failure message: how many watchers miss some, on which connection
    * (watcher {@code i} is on connection {@code i % connections}), whether a watcher stopped receiving at some point
-   * (every event before it, none after) or has holes, and a few examples.
+   * (every event before it, none after) or has holes, and a few examples, each with what {@code client} says of the
+   * watcher's stream (empty: nothing).
    */
-  String lossReport(int connections) {
+  String lossReport(int connections, IntFunction<String> client) {
     int incomplete = 0;
     int stopped = 0;
     int[] byConnection = new int[connections];
@@ -205,13 +207,14 @@ final class Deliveries {
         stopped++;
       }
       fewest = Math.min(fewest, received);
-      if (examples.length() < 400) {
+      if (examples.length() < 1000) {
         long last = lastAt.get(w);
+        String state = client.apply(w);
         examples.append(String.format(Locale.ROOT, "; watcher %d: %d received (%d lines in %,d bytes arrived), first "
             + "missing %s%s", w, received, chunkLines.get(w), chunkBytes.get(w), eventName(firstMissing),
             last == 0 ? ", nothing received"
                 : String.format(Locale.ROOT, ", last received %.1f s after the first write", (last - first) / 1e9)))
-            .append(stoppedHere ? "" : " (later events arrived)");
+            .append(stoppedHere ? "" : " (later events arrived)").append(state.isEmpty() ? "" : "; " + state);
       }
     }
     return String.format(Locale.ROOT, "%d of %d watchers miss events (per connection: %s); %d of them stopped "

@@ -26,8 +26,8 @@ import java.util.function.Supplier;
 /**
  * Scenario 4: watch fan-out. For each watcher count, that many watchers on one namespace of Dashboards (HTTP/2
  * streaming watches, {@code ?watch=true&resourceVersion=<rv>}, many streams per connection over a few connections,
- * with Netty's HTTP/2 codec: see {@link WatchClient} for why) while a writer creates a fixed number of 1 KiB objects at a
- * steady rate; then as many jetcd watchers on a raw prefix with the same writes. Every watcher must receive every
+ * with Netty's HTTP/2 codec: see {@link WatchClient} for why) while a writer creates a fixed number of 1 KiB objects
+ * at a steady rate; then as many jetcd watchers on a raw prefix with the same writes. Every watcher must receive every
  * event: a lost event fails the run. The lag of a delivery is from the moment the writer sent that object's create to
  * the moment a watcher had read the event's type and object name.
  *
@@ -90,6 +90,7 @@ public final class WatchScenario {
       return measure(ctx, "watch " + n + " (revisor)", deliveries, connections,
           name -> WriteScenarios.create(ctx, 0, KIND, ns, name),
           () -> recheck(ctx, path, events),
+          watcher -> watches.get(watcher).join().describe(),
           () -> watches.forEach(w -> w.join().close()));
     }
   }
@@ -109,6 +110,7 @@ public final class WatchScenario {
     return measure(ctx, "watch " + n + " (raw)", deliveries, 1,
         name -> ctx.raw().create(prefix + name, KIND.body("bench-watch-" + run, name, 0, null)),
         () -> "",
+        watcher -> "",
         () -> watchers.forEach(Watch.Watcher::close));
   }
 
@@ -142,9 +144,10 @@ public final class WatchScenario {
    * run that says where they are ({@code recheck} adds what it finds); then the watches are closed.
    *
    * @param connections how many connections the watchers are spread over (watcher i on connection i % connections)
+   * @param client what the client says of a watcher's stream, for the failure report
    */
   private static Measurement measure(Context ctx, String label, Deliveries deliveries, int connections,
-      Writer writer, Supplier<String> recheck, Runnable close) {
+      Writer writer, Supplier<String> recheck, IntFunction<String> client, Runnable close) {
     try {
       Context.await(writer.create(Deliveries.PROBE), SETUP, "the probe write");
       if (!waitFor(deliveries::allProbed, SETUP)) {
@@ -167,7 +170,7 @@ public final class WatchScenario {
       Context.await(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)), DRAIN, "the writes");
       if (!waitFor(deliveries::complete, DRAIN)) {
         ctx.report().fail(String.format(Locale.ROOT, "%s: %,d events not delivered %d s after the last write: %s%s",
-            label, deliveries.lost(), DRAIN.toSeconds(), deliveries.lossReport(connections), recheck.get()));
+            label, deliveries.lost(), DRAIN.toSeconds(), deliveries.lossReport(connections, client), recheck.get()));
       }
       if (deliveries.duplicates() > 0 || !deliveries.problems().isEmpty()) {
         ctx.report().fail(label + ": " + deliveries.duplicates() + " duplicate events; " + deliveries.problems());

@@ -227,6 +227,14 @@ class WatchClientTest {
     WatchClient client = client(2);
     Seen seen = new Seen().watch(client, 0, "/forever", true);
     RevisorClient.Watch watch = seen.opened.get(30, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (seen.lineCount.get() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(watch.describe()).matches("stream \\d+ on connection 0 of 2 to 127\\.0\\.0\\.1:\\d+: 8 bytes of DATA "
+        + "decoded for it, its receive window 1,048,568 bytes \\(0 read and not yet given back\\), state "
+        + "HALF_CLOSED_LOCAL; the connection: 8 bytes of DATA decoded, receive window 67,108,856 bytes, 1 streams "
+        + "active, open");
     watch.close();
     assertThat(seen.end()).isInstanceOf(CancellationException.class).hasMessage("watch closed by this client");
     foreverClosed.get(30, TimeUnit.SECONDS);
@@ -234,7 +242,7 @@ class WatchClientTest {
     open.opened.get(30, TimeUnit.SECONDS);
     client.close();
     assertThat(open.end()).isInstanceOf(CancellationException.class).hasMessage("the watch client was closed");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("revisor-bench-watch"))
         && System.nanoTime() < deadline) {
       Thread.sleep(10);

@@ -41,12 +41,12 @@ class DeliveriesTest {
     d.deliver(3, "ADDED", Deliveries.eventName(0));
     d.chunk(1, Buffer.buffer("{\"a\":1}\n{\"b\":2}\n"));
     assertThat(d.lost()).isEqualTo(16 - 4 - 2 - 1);
-    String report = d.lossReport(2);
+    String report = d.lossReport(2, w -> w == 1 ? "stream 3, window open" : "");
     assertThat(report)
         .startsWith("3 of 4 watchers miss events (per connection: [1, 2]); 2 of them stopped receiving at some event "
             + "and got nothing after it, 1 have holes; the fewest received 0 of 4")
         .contains("watcher 1: 2 received (2 lines in 16 bytes arrived), first missing e-000001")
-        .contains("(later events arrived)")
+        .contains("(later events arrived); stream 3, window open")
         .contains("watcher 2: 0 received (0 lines in 0 bytes arrived), first missing e-000000, nothing received");
   }
 
