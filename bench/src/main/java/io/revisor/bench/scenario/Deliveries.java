@@ -28,6 +28,8 @@ final class Deliveries {
   private final AtomicLongArray sentAt;
   private final BitSet[] seen;
   private final AtomicIntegerArray probed;
+  /** The revision of each watcher's last event, 0 before the first: a watch delivers in revision order. */
+  private final AtomicLongArray lastRevision;
   /** When each watcher last received a measured event (nanoTime), 0 before the first. */
   private final AtomicLongArray lastAt;
   /** Per watcher, the bytes and line ends that reached the client's HTTP layer (only counted when asked). */
@@ -36,6 +38,7 @@ final class Deliveries {
   private final AtomicLong probedCount = new AtomicLong();
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong outOfOrder = new AtomicLong();
   private final AtomicLong firstSent = new AtomicLong();
   private final AtomicLong lastDelivery = new AtomicLong();
   private final Latencies lag = new Latencies();
@@ -55,6 +58,7 @@ final class Deliveries {
       seen[i] = new BitSet(events);
     }
     this.probed = new AtomicIntegerArray(watchers);
+    this.lastRevision = new AtomicLongArray(watchers);
     this.lastAt = new AtomicLongArray(watchers);
     this.chunkBytes = new AtomicLongArray(watchers);
     this.chunkLines = new AtomicLongArray(watchers);
@@ -71,12 +75,22 @@ final class Deliveries {
     sentAt.set(i, now);
   }
 
-  /** Watcher {@code watcher} received an event of {@code type} for the object {@code name}. */
-  void deliver(int watcher, String type, String name) {
+  /**
+   * Watcher {@code watcher} received an event of {@code type} for the object {@code name}, at {@code revision} (0:
+   * unknown). Events of one watcher come one at a time.
+   */
+  void deliver(int watcher, String type, String name, long revision) {
     long now = System.nanoTime();
     if (!expectedType.equals(type)) {
       problem("watcher " + watcher + " got a " + type + " event" + (name == null ? "" : " for " + name));
       return;
+    }
+    if (revision > 0) {
+      long before = lastRevision.getAndAccumulate(watcher, revision, Math::max);
+      if (revision <= before) {
+        outOfOrder.incrementAndGet();
+        problem("watcher " + watcher + " got " + name + " at revision " + revision + " after revision " + before);
+      }
     }
     if (PROBE.equals(name)) {
       if (probed.compareAndSet(watcher, 0, 1)) {
@@ -158,6 +172,11 @@ final class Deliveries {
 
   long duplicates() {
     return duplicates.get();
+  }
+
+  /** Events that came after an event of a later revision. */
+  long outOfOrder() {
+    return outOfOrder.get();
   }
 
   List<String> problems() {

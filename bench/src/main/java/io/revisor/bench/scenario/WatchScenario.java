@@ -83,7 +83,7 @@ public final class WatchScenario {
         int watcher = i;
         watches.add(watchClient.watch(watcher, path, chunk -> deliveries.chunk(watcher, chunk), line -> {
           String[] event = ListBodies.event(line.getBytes());
-          deliveries.deliver(watcher, event[0], event[1]);
+          deliveries.deliver(watcher, event[0], event[1], revision(event[2]));
         }, end -> deliveries.ended(watcher, end)).toCompletableFuture());
       }
       Context.await(CompletableFuture.allOf(watches.toArray(CompletableFuture[]::new)), SETUP, n + " watches");
@@ -104,7 +104,8 @@ public final class WatchScenario {
     for (int i = 0; i < n; i++) {
       int watcher = i;
       watchers.add(ctx.raw().watch(prefix, from, event -> deliveries.deliver(watcher, event.getEventType().name(),
-          event.getKeyValue().getKey().toString(StandardCharsets.UTF_8).substring(prefix.length())),
+          event.getKeyValue().getKey().toString(StandardCharsets.UTF_8).substring(prefix.length()),
+          event.getKeyValue().getModRevision()),
           failure -> deliveries.ended(watcher, failure)));
     }
     return measure(ctx, "watch " + n + " (raw)", deliveries, 1,
@@ -124,7 +125,7 @@ public final class WatchScenario {
     try (WatchClient client = WatchClient.connect(ctx.server(), 1)) {
       RevisorClient.Watch watch = Context.await(client.watch(0, path, chunk -> { }, line -> {
         String[] event = ListBodies.event(line.getBytes());
-        fresh.deliver(0, event[0], event[1]);
+        fresh.deliver(0, event[0], event[1], revision(event[2]));
       }, end -> fresh.ended(0, end)), SETUP, "a new watch");
       boolean complete = waitFor(fresh::complete, Duration.ofSeconds(30));
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -173,13 +174,19 @@ public final class WatchScenario {
             label, deliveries.lost(), DRAIN.toSeconds(), deliveries.lossReport(connections, client), recheck.get()));
       }
       if (deliveries.duplicates() > 0 || !deliveries.problems().isEmpty()) {
-        ctx.report().fail(label + ": " + deliveries.duplicates() + " duplicate events; " + deliveries.problems());
+        ctx.report().fail(label + ": " + deliveries.duplicates() + " duplicate events, " + deliveries.outOfOrder()
+            + " out of revision order; " + deliveries.problems());
       }
       return deliveries.measurement();
     } finally {
       deliveries.closing();
       close.run();
     }
+  }
+
+  /** A resourceVersion as a revision; 0 when there is none. */
+  private static long revision(String resourceVersion) {
+    return resourceVersion == null ? 0 : Long.parseLong(resourceVersion);
   }
 
   /** Creates the object {@code name}. */
