@@ -15,16 +15,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The suite end to end in its quick form, on creates and reads: it starts etcd and the server jar built by the
- * apiserver module, measures both sides and writes its results. Keeps the harness from rotting; about half a minute.
+ * The suite end to end in its quick form, on creates, reads and watches: it starts etcd and the server jar built by
+ * the apiserver module, measures both sides and writes its results. Keeps the harness from rotting; about half a
+ * minute. The watch runs (1, 10 and 100 watchers on up to 4 connections, every event to every watcher) are the end to
+ * end test of {@link io.revisor.bench.client.WatchClient}.
  */
 class BenchQuickIT {
   @Test
-  void quickCreatesAndReads(@TempDir Path out) throws Exception {
+  void quickCreatesReadsAndWatches(@TempDir Path out) throws Exception {
     Path jar = Path.of("..", "apiserver", "target", "revisor-apiserver.jar");
     assertThat(jar).as("the server jar (built by the apiserver module before this one)").isRegularFile();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    int status = BenchMain.run(new String[] {"--quick", "--scenarios=create,read", "--out=" + out,
+    int status = BenchMain.run(new String[] {"--quick", "--scenarios=create,read,watch", "--out=" + out,
         "--server-jar=" + jar}, new PrintStream(log, true, StandardCharsets.UTF_8));
     String printed = log.toString(StandardCharsets.UTF_8);
     assertThat(status).as(printed).isZero();
@@ -32,13 +34,14 @@ class BenchQuickIT {
         .containsPattern("(PASS|MISS)  creates at concurrency 64")
         .containsPattern("(PASS|MISS)  list 1,000 RV=0 in-process cache: >= 20x")
         .containsPattern("(PASS|MISS)  list 1,000 consistent in-process cache: >= 20x")
-        .contains("INFO  list 1,000 RV=0 over HTTPS");
+        .contains("INFO  list 1,000 RV=0 over HTTPS")
+        .contains("PASS  100 watchers: no lost events (0 lost)");
 
     JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
     List<String> ids = new ArrayList<>();
     results.path("rows").forEach(r -> ids.add(r.path("id").asText()));
     assertThat(ids).contains("create.c1.revisor", "create.c64.raw", "read.get.revisor", "read.list.rv0.revisor",
-        "read.list.paged.raw");
+        "read.list.paged.raw", "watch.w1.revisor", "watch.w10.revisor", "watch.w100.revisor", "watch.w100.raw");
     for (String inProcess : List.of("read.list.rv0.in-process", "read.list.consistent.in-process",
         "read.list.paged.in-process")) {
       JsonNode row = row(results, inProcess);

@@ -61,9 +61,11 @@ public final class ListBodies {
   }
 
   /**
-   * A watch event's type and its object's {@code metadata.name}, read up to those fields only.
+   * A watch event's type and its object's {@code metadata.name} and {@code metadata.resourceVersion}, read up to
+   * those fields only.
    *
-   * @return {@code {type, name}}; the name is null when the object has none (an ERROR's Status)
+   * @return {@code {type, name, resourceVersion}}; name and resourceVersion are null when the object has none (an
+   *     ERROR's Status)
    */
   public static String[] event(byte[] line) {
     try {
@@ -76,7 +78,7 @@ public final class ListBodies {
           if (field.equals("type")) {
             type = p.getText();
           } else if (field.equals("object") && value == JsonToken.START_OBJECT && type != null) {
-            return new String[] {type, metadataField(p, "name")};
+            return metadataFields(p, type);
           } else {
             p.skipChildren();
           }
@@ -84,8 +86,9 @@ public final class ListBodies {
       }
       // The type came after the object (Revisor writes it first): read the whole event.
       JsonNode event = MAPPER.readTree(line);
-      JsonNode name = event.path("object").path("metadata").get("name");
-      return new String[] {event.path("type").asText(null), name == null ? null : name.asText()};
+      JsonNode metadata = event.path("object").path("metadata");
+      return new String[] {event.path("type").asText(null), metadata.path("name").asText(null),
+          metadata.path("resourceVersion").asText(null)};
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable watch event", e);
     }
@@ -122,6 +125,38 @@ public final class ListBodies {
       }
     }
     return null;
+  }
+
+  /**
+   * With {@code p} at an event's object's start: {@code {type, metadata.name, metadata.resourceVersion}}, reading no
+   * further than the later of the two fields.
+   */
+  private static String[] metadataFields(JsonParser p, String type) throws IOException {
+    String[] event = {type, null, null};
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      if (!field.equals("metadata") || value != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        continue;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String inner = p.currentName();
+        p.nextToken();
+        if (inner.equals("name")) {
+          event[1] = p.getText();
+        } else if (inner.equals("resourceVersion")) {
+          event[2] = p.getText();
+        } else {
+          p.skipChildren();
+        }
+        if (event[1] != null && event[2] != null) {
+          return event;
+        }
+      }
+      return event;
+    }
+    return event;
   }
 
   private static void expect(JsonToken actual, JsonToken expected) throws IOException {

@@ -123,6 +123,9 @@ public final class RevisorClient implements AutoCloseable {
   public interface Watch {
     /** Ends the stream. */
     void close();
+
+    /** What the client knows of the stream, for a failure report (bytes received, flow-control windows). */
+    String describe();
   }
 
   @Override

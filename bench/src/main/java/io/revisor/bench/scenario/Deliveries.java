@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntFunction;
 
 /**
  * The bookkeeping of one watch run: when each write was sent, which watcher saw which event, and the lag from the
@@ -27,6 +28,8 @@ final class Deliveries {
   private final AtomicLongArray sentAt;
   private final BitSet[] seen;
   private final AtomicIntegerArray probed;
+  /** The revision of each watcher's last event, 0 before the first: a watch delivers in revision order. */
+  private final AtomicLongArray lastRevision;
   /** When each watcher last received a measured event (nanoTime), 0 before the first. */
   private final AtomicLongArray lastAt;
   /** Per watcher, the bytes and line ends that reached the client's HTTP layer (only counted when asked). */
@@ -35,6 +38,7 @@ final class Deliveries {
   private final AtomicLong probedCount = new AtomicLong();
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong outOfOrder = new AtomicLong();
   private final AtomicLong firstSent = new AtomicLong();
   private final AtomicLong lastDelivery = new AtomicLong();
   private final Latencies lag = new Latencies();
@@ -54,6 +58,7 @@ final class Deliveries {
       seen[i] = new BitSet(events);
     }
     this.probed = new AtomicIntegerArray(watchers);
+    this.lastRevision = new AtomicLongArray(watchers);
     this.lastAt = new AtomicLongArray(watchers);
     this.chunkBytes = new AtomicLongArray(watchers);
     this.chunkLines = new AtomicLongArray(watchers);
@@ -70,12 +75,22 @@ final class Deliveries {
     sentAt.set(i, now);
   }
 
-  /** Watcher {@code watcher} received an event of {@code type} for the object {@code name}. */
-  void deliver(int watcher, String type, String name) {
+  /**
+   * Watcher {@code watcher} received an event of {@code type} for the object {@code name}, at {@code revision} (0:
+   * unknown). Events of one watcher come one at a time.
+   */
+  void deliver(int watcher, String type, String name, long revision) {
     long now = System.nanoTime();
     if (!expectedType.equals(type)) {
       problem("watcher " + watcher + " got a " + type + " event" + (name == null ? "" : " for " + name));
       return;
+    }
+    if (revision > 0) {
+      long before = lastRevision.getAndAccumulate(watcher, revision, Math::max);
+      if (revision <= before) {
+        outOfOrder.incrementAndGet();
+        problem("watcher " + watcher + " got " + name + " at revision " + revision + " after revision " + before);
+      }
     }
     if (PROBE.equals(name)) {
       if (probed.compareAndSet(watcher, 0, 1)) {
@@ -159,6 +174,11 @@ final class Deliveries {
     return duplicates.get();
   }
 
+  /** Events that came after an event of a later revision. */
+  long outOfOrder() {
+    return outOfOrder.get();
+  }
+
   List<String> problems() {
     return List.copyOf(problems);
   }
@@ -177,9 +197,10 @@ final class Deliveries {
   /**
    * Where the missing events are, for the failure message: how many watchers miss some, on which connection
    * (watcher {@code i} is on connection {@code i % connections}), whether a watcher stopped receiving at some point
-   * (every event before it, none after) or has holes, and a few examples.
+   * (every event before it, none after) or has holes, and a few examples, each with what {@code client} says of the
+   * watcher's stream (empty: nothing).
    */
-  String lossReport(int connections) {
+  String lossReport(int connections, IntFunction<String> client) {
     int incomplete = 0;
     int stopped = 0;
     int[] byConnection = new int[connections];
@@ -205,13 +226,14 @@ final class Deliveries {
         stopped++;
       }
       fewest = Math.min(fewest, received);
-      if (examples.length() < 400) {
+      if (examples.length() < 1000) {
         long last = lastAt.get(w);
+        String state = client.apply(w);
         examples.append(String.format(Locale.ROOT, "; watcher %d: %d received (%d lines in %,d bytes arrived), first "
             + "missing %s%s", w, received, chunkLines.get(w), chunkBytes.get(w), eventName(firstMissing),
             last == 0 ? ", nothing received"
                 : String.format(Locale.ROOT, ", last received %.1f s after the first write", (last - first) / 1e9)))
-            .append(stoppedHere ? "" : " (later events arrived)");
+            .append(stoppedHere ? "" : " (later events arrived)").append(state.isEmpty() ? "" : "; " + state);
       }
     }
     return String.format(Locale.ROOT, "%d of %d watchers miss events (per connection: %s); %d of them stopped "

@@ -26,8 +26,8 @@ import java.util.function.Supplier;
 /**
  * Scenario 4: watch fan-out. For each watcher count, that many watchers on one namespace of Dashboards (HTTP/2
  * streaming watches, {@code ?watch=true&resourceVersion=<rv>}, many streams per connection over a few connections,
- * with the JDK's client: see {@link WatchClient} for why) while a writer creates a fixed number of 1 KiB objects at a
- * steady rate; then as many jetcd watchers on a raw prefix with the same writes. Every watcher must receive every
+ * with Netty's HTTP/2 codec: see {@link WatchClient} for why) while a writer creates a fixed number of 1 KiB objects
+ * at a steady rate; then as many jetcd watchers on a raw prefix with the same writes. Every watcher must receive every
  * event: a lost event fails the run. The lag of a delivery is from the moment the writer sent that object's create to
  * the moment a watcher had read the event's type and object name.
  *
@@ -77,20 +77,22 @@ public final class WatchScenario {
         SETUP, "list " + ns).body().getBytes()).resourceVersion();
     String path = KIND.path(ns) + "?watch=true&resourceVersion=" + rv;
     int connections = Math.min(MAX_CONNECTIONS, n);
-    WatchClient watchClient = WatchClient.connect(ctx.server(), connections);
-    List<CompletableFuture<RevisorClient.Watch>> watches = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      int watcher = i;
-      watches.add(watchClient.watch(watcher, path, chunk -> deliveries.chunk(watcher, chunk), line -> {
-        String[] event = ListBodies.event(line.getBytes());
-        deliveries.deliver(watcher, event[0], event[1]);
-      }, end -> deliveries.ended(watcher, end)).toCompletableFuture());
+    try (WatchClient watchClient = WatchClient.connect(ctx.server(), connections)) {
+      List<CompletableFuture<RevisorClient.Watch>> watches = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int watcher = i;
+        watches.add(watchClient.watch(watcher, path, chunk -> deliveries.chunk(watcher, chunk), line -> {
+          String[] event = ListBodies.event(line.getBytes());
+          deliveries.deliver(watcher, event[0], event[1], revision(event[2]));
+        }, end -> deliveries.ended(watcher, end)).toCompletableFuture());
+      }
+      Context.await(CompletableFuture.allOf(watches.toArray(CompletableFuture[]::new)), SETUP, n + " watches");
+      return measure(ctx, "watch " + n + " (revisor)", deliveries, connections,
+          name -> WriteScenarios.create(ctx, 0, KIND, ns, name),
+          () -> recheck(ctx, path, events),
+          watcher -> watches.get(watcher).join().describe(),
+          () -> watches.forEach(w -> w.join().close()));
     }
-    Context.await(CompletableFuture.allOf(watches.toArray(CompletableFuture[]::new)), SETUP, n + " watches");
-    return measure(ctx, "watch " + n + " (revisor)", deliveries, connections,
-        name -> WriteScenarios.create(ctx, 0, KIND, ns, name),
-        () -> recheck(ctx, path, events),
-        () -> watches.forEach(w -> w.join().close()));
   }
 
   /** {@code n} jetcd watchers on prefix {@code /bench-raw/watch-<run>/}, {@code events} creates. */
@@ -102,12 +104,14 @@ public final class WatchScenario {
     for (int i = 0; i < n; i++) {
       int watcher = i;
       watchers.add(ctx.raw().watch(prefix, from, event -> deliveries.deliver(watcher, event.getEventType().name(),
-          event.getKeyValue().getKey().toString(StandardCharsets.UTF_8).substring(prefix.length())),
+          event.getKeyValue().getKey().toString(StandardCharsets.UTF_8).substring(prefix.length()),
+          event.getKeyValue().getModRevision()),
           failure -> deliveries.ended(watcher, failure)));
     }
     return measure(ctx, "watch " + n + " (raw)", deliveries, 1,
         name -> ctx.raw().create(prefix + name, KIND.body("bench-watch-" + run, name, 0, null)),
         () -> "",
+        watcher -> "",
         () -> watchers.forEach(Watch.Watcher::close));
   }
 
@@ -118,11 +122,10 @@ public final class WatchScenario {
   private static String recheck(Context ctx, String path, int events) {
     Deliveries fresh = new Deliveries(1, events, "ADDED");
     long start = System.nanoTime();
-    try {
-      WatchClient client = WatchClient.connect(ctx.server(), 1);
+    try (WatchClient client = WatchClient.connect(ctx.server(), 1)) {
       RevisorClient.Watch watch = Context.await(client.watch(0, path, chunk -> { }, line -> {
         String[] event = ListBodies.event(line.getBytes());
-        fresh.deliver(0, event[0], event[1]);
+        fresh.deliver(0, event[0], event[1], revision(event[2]));
       }, end -> fresh.ended(0, end)), SETUP, "a new watch");
       boolean complete = waitFor(fresh::complete, Duration.ofSeconds(30));
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -142,9 +145,10 @@ public final class WatchScenario {
    * run that says where they are ({@code recheck} adds what it finds); then the watches are closed.
    *
    * @param connections how many connections the watchers are spread over (watcher i on connection i % connections)
+   * @param client what the client says of a watcher's stream, for the failure report
    */
   private static Measurement measure(Context ctx, String label, Deliveries deliveries, int connections,
-      Writer writer, Supplier<String> recheck, Runnable close) {
+      Writer writer, Supplier<String> recheck, IntFunction<String> client, Runnable close) {
     try {
       Context.await(writer.create(Deliveries.PROBE), SETUP, "the probe write");
       if (!waitFor(deliveries::allProbed, SETUP)) {
@@ -167,16 +171,22 @@ public final class WatchScenario {
       Context.await(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)), DRAIN, "the writes");
       if (!waitFor(deliveries::complete, DRAIN)) {
         ctx.report().fail(String.format(Locale.ROOT, "%s: %,d events not delivered %d s after the last write: %s%s",
-            label, deliveries.lost(), DRAIN.toSeconds(), deliveries.lossReport(connections), recheck.get()));
+            label, deliveries.lost(), DRAIN.toSeconds(), deliveries.lossReport(connections, client), recheck.get()));
       }
       if (deliveries.duplicates() > 0 || !deliveries.problems().isEmpty()) {
-        ctx.report().fail(label + ": " + deliveries.duplicates() + " duplicate events; " + deliveries.problems());
+        ctx.report().fail(label + ": " + deliveries.duplicates() + " duplicate events, " + deliveries.outOfOrder()
+            + " out of revision order; " + deliveries.problems());
       }
       return deliveries.measurement();
     } finally {
       deliveries.closing();
       close.run();
     }
+  }
+
+  /** A resourceVersion as a revision; 0 when there is none. */
+  private static long revision(String resourceVersion) {
+    return resourceVersion == null ? 0 : Long.parseLong(resourceVersion);
   }
 
   /** Creates the object {@code name}. */

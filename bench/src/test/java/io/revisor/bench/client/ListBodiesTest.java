@@ -31,14 +31,21 @@ class ListBodiesTest {
   }
 
   @Test
-  void readsAWatchEventsTypeAndName() {
+  void readsAWatchEventsTypeNameAndResourceVersion() {
     assertThat(ListBodies.event(bytes("{\"type\":\"ADDED\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"K\","
         + "\"metadata\":{\"resourceVersion\":\"5\",\"name\":\"e-000001\"},\"spec\":{\"x\":[1,2]}}}")))
-        .containsExactly("ADDED", "e-000001");
-    assertThat(ListBodies.event(bytes("{\"object\":{\"metadata\":{\"name\":\"b\"}},\"type\":\"MODIFIED\"}")))
-        .containsExactly("MODIFIED", "b");
+        .containsExactly("ADDED", "e-000001", "5");
+    assertThat(ListBodies.event(bytes("{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"a\","
+        + "\"labels\":{\"resourceVersion\":\"x\"},\"resourceVersion\":\"7\"}}}")))
+        .containsExactly("ADDED", "a", "7");
+    assertThat(ListBodies.event(bytes("{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"a\"},"
+        + "\"spec\":{\"metadata\":{\"resourceVersion\":\"9\"}}}}")))
+        .containsExactly("ADDED", "a", null);
+    assertThat(ListBodies.event(bytes("{\"object\":{\"metadata\":{\"name\":\"b\",\"resourceVersion\":\"3\"}},"
+        + "\"type\":\"MODIFIED\"}")))
+        .containsExactly("MODIFIED", "b", "3");
     assertThat(ListBodies.event(bytes("{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410}}")))
-        .containsExactly("ERROR", null);
+        .containsExactly("ERROR", null, null);
   }
 
   @Test
