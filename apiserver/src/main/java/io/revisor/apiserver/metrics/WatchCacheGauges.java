@@ -5,11 +5,14 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.revisor.storage.cache.CacheStats;
 import io.revisor.storage.cache.WatchCache;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 
 /**
  * Gauges of the watch cache, per resource type it holds ({@code group}, {@code resource} labels):
@@ -51,7 +54,10 @@ public final class WatchCacheGauges {
   private record Metric(MultiGauge gauge, ToLongFunction<CacheStats> value) {}
 
   static void refresh(WatchCache cache, List<Metric> metrics) {
-    List<CacheStats> stats = cache.stats();
+    // One row per type: a type whose cache is being replaced (after it lost its store watch) may be listed twice,
+    // and a scrape with the same labels twice fails as a whole.
+    Collection<CacheStats> stats = cache.stats().stream()
+        .collect(Collectors.toMap(CacheStats::type, s -> s, (first, second) -> first, LinkedHashMap::new)).values();
     for (Metric metric : metrics) {
       metric.gauge().register(stats.stream()
           .map(s -> MultiGauge.Row.of(Tags.of("group", s.type().group(), "resource", s.type().resource()),
