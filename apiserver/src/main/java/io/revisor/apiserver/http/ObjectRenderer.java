@@ -155,15 +155,15 @@ public final class ObjectRenderer {
   private static Buffer plainList(ResourceDefinition definition, String apiVersion, ListResult page) {
     List<StoredObject> items = page.items();
     CompositeByteBuf out = Unpooled.compositeBuffer(2 * items.size() + 2);
-    addPiece(out, "{\"apiVersion\":" + quoted(apiVersion) + ",\"items\":[");
+    addPieces(out, ascii("{\"apiVersion\":"), quote(apiVersion), ascii(",\"items\":["));
     for (int i = 0; i < items.size(); i++) {
       if (i > 0) {
         out.addComponent(true, Unpooled.wrappedBuffer(COMMA));
       }
       out.addComponent(true, Unpooled.wrappedBuffer(objectBytes(definition, apiVersion, items.get(i).json())));
     }
-    addPiece(out, "],\"kind\":" + quoted(definition.names().listKind()) + ",\"metadata\":"
-        + new String(Json.bytes(listMetadata(page)), StandardCharsets.UTF_8) + "}");
+    addPieces(out, ascii("],\"kind\":"), quote(definition.names().listKind()), ascii(",\"metadata\":"),
+        Json.bytes(listMetadata(page)), ascii("}"));
     return BufferInternal.buffer(out);
   }
 
@@ -259,12 +259,13 @@ public final class ObjectRenderer {
 
   private static final byte[] COMMA = {','};
 
-  private static void addPiece(CompositeByteBuf out, String text) {
-    out.addComponent(true, Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
+  /** Adds {@code parts} to {@code out} as one piece. */
+  private static void addPieces(CompositeByteBuf out, byte[]... parts) {
+    out.addComponent(true, Unpooled.wrappedBuffer(parts));
   }
 
-  private static String quoted(String s) {
-    return new String(quote(s), StandardCharsets.UTF_8);
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   private static byte[] quote(String s) {

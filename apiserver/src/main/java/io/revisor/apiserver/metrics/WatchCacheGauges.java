@@ -1,42 +1,44 @@
 package io.revisor.apiserver.metrics;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.revisor.storage.cache.CacheStats;
 import io.revisor.storage.cache.WatchCache;
-import java.util.Collection;
-import java.util.LinkedHashMap;
+import io.revisor.storage.resource.ResourceType;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
-import java.util.stream.Collectors;
 
 /**
  * Gauges of the watch cache, per resource type it holds ({@code group}, {@code resource} labels):
  * {@code revisor_watch_cache_objects}, {@code revisor_watch_cache_object_bytes} (the JSON held, each object once),
- * {@code revisor_watch_cache_window_events} and {@code revisor_watch_cache_watchers}. Read from memory every few
- * seconds until the cache closes; a type appears with its first list or watch.
+ * {@code revisor_watch_cache_window_events} and {@code revisor_watch_cache_watchers}. Each is read from memory when
+ * scraped; a type's gauges are registered once, within a few seconds of its first list or watch, and never replaced
+ * (re-registering rows while a scrape ran could give the scrape one series twice, which fails it as a whole).
  */
 public final class WatchCacheGauges {
-  private static final long REFRESH_SECONDS = 5;
+  private static final long NEW_TYPES_SECONDS = 5;
+
+  private record Metric(String name, String description, String unit, ToLongFunction<CacheStats> value) {}
+
+  private static final List<Metric> METRICS = List.of(
+      new Metric("revisor_watch_cache_objects", "Objects held by the watch cache", null, CacheStats::objects),
+      new Metric("revisor_watch_cache_object_bytes", "Bytes of object JSON held by the watch cache, each object once",
+          "bytes", CacheStats::objectBytes),
+      new Metric("revisor_watch_cache_window_events", "Recent changes held for resuming watches", null,
+          CacheStats::windowEvents),
+      new Metric("revisor_watch_cache_watchers", "Watches served from the watch cache", null, CacheStats::watchers));
 
   private WatchCacheGauges() {}
 
-  /** Registers the gauges and refreshes them until the cache is closed (a daemon thread). */
+  /** Registers the gauges of the types the cache holds, looking for new ones until it is closed (a daemon thread). */
   public static void register(WatchCache cache, MeterRegistry registry) {
-    List<Metric> metrics = List.of(
-        new Metric(MultiGauge.builder("revisor_watch_cache_objects")
-            .description("Objects held by the watch cache").register(registry), CacheStats::objects),
-        new Metric(MultiGauge.builder("revisor_watch_cache_object_bytes").baseUnit("bytes")
-            .description("Bytes of object JSON held by the watch cache, each object once").register(registry),
-            CacheStats::objectBytes),
-        new Metric(MultiGauge.builder("revisor_watch_cache_window_events")
-            .description("Recent changes held for resuming watches").register(registry), CacheStats::windowEvents),
-        new Metric(MultiGauge.builder("revisor_watch_cache_watchers")
-            .description("Watches served from the watch cache").register(registry), CacheStats::watchers));
+    Set<ResourceType> registered = ConcurrentHashMap.newKeySet();
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "revisor-watch-cache-gauges");
       thread.setDaemon(true);
@@ -45,24 +47,22 @@ public final class WatchCacheGauges {
     timer.scheduleWithFixedDelay(() -> {
       if (cache.isClosed()) {
         timer.shutdown();
-      } else {
-        refresh(cache, metrics);
+        return;
       }
-    }, 0, REFRESH_SECONDS, TimeUnit.SECONDS);
+      for (CacheStats stats : cache.stats()) {
+        if (registered.add(stats.type())) {
+          register(cache, registry, stats.type());
+        }
+      }
+    }, 0, NEW_TYPES_SECONDS, TimeUnit.SECONDS);
   }
 
-  private record Metric(MultiGauge gauge, ToLongFunction<CacheStats> value) {}
-
-  static void refresh(WatchCache cache, List<Metric> metrics) {
-    // One row per type: a type whose cache is being replaced (after it lost its store watch) may be listed twice,
-    // and a scrape with the same labels twice fails as a whole.
-    Collection<CacheStats> stats = cache.stats().stream()
-        .collect(Collectors.toMap(CacheStats::type, s -> s, (first, second) -> first, LinkedHashMap::new)).values();
-    for (Metric metric : metrics) {
-      metric.gauge().register(stats.stream()
-          .map(s -> MultiGauge.Row.of(Tags.of("group", s.type().group(), "resource", s.type().resource()),
-              metric.value().applyAsLong(s)))
-          .toList(), true);
+  private static void register(WatchCache cache, MeterRegistry registry, ResourceType type) {
+    Tags tags = Tags.of("group", type.group(), "resource", type.resource());
+    for (Metric metric : METRICS) {
+      Gauge.builder(metric.name(), cache, c -> c.stats(type).map(metric.value()::applyAsLong).orElse(0L))
+          .description(metric.description()).baseUnit(metric.unit()).tags(tags).strongReference(true)
+          .register(registry);
     }
   }
 }

@@ -14,6 +14,7 @@ import io.revisor.storage.resource.WatchOptions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,6 +92,11 @@ public final class WatchCache extends ForwardingResourceStore {
     return caches.values().stream().map(TypeCache::stats)
         .sorted(Comparator.comparing(stats -> stats.type().qualifiedName()))
         .toList();
+  }
+
+  /** What the cache of {@code type} holds; empty until the type's first list or watch. */
+  public Optional<CacheStats> stats(ResourceType type) {
+    return Optional.ofNullable(caches.get(type)).map(TypeCache::stats);
   }
 
   /** Whether {@link #close()} was called. */

@@ -46,7 +46,7 @@ final class ObjectJson {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return normalizeTree(key, json);
       }
-      String[] identity = {null, null};
+      Identity identity = Identity.NONE;
       g.writeStartObject();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
@@ -63,9 +63,9 @@ final class ObjectJson {
       }
       g.writeEndObject();
       // Checked once the whole object is read: a duplicate key anywhere sends it to the tree, where the last wins.
-      checkMatches("metadata.name", identity[0], key.name());
+      checkMatches("metadata.name", identity.name(), key.name());
       if (key.type().namespaced()) {
-        checkMatches("metadata.namespace", identity[1], key.namespace());
+        checkMatches("metadata.namespace", identity.namespace(), key.namespace());
       }
     } catch (IOException e) {
       return normalizeTree(key, json);
@@ -73,12 +73,13 @@ final class ObjectJson {
     return out.toByteArray();
   }
 
-  /**
-   * Copies {@code metadata} (the parser is on its start) without resourceVersion.
-   *
-   * @return its name and namespace as {@link #text} gives them
-   */
-  private static String[] copyMetadata(JsonParser p, JsonGenerator g) throws IOException {
+  /** An object's name and namespace as {@link #text} gives them: null when absent or null. */
+  private record Identity(String name, String namespace) {
+    static final Identity NONE = new Identity(null, null);
+  }
+
+  /** Copies {@code metadata} (the parser is on its start) without resourceVersion; returns its name and namespace. */
+  private static Identity copyMetadata(JsonParser p, JsonGenerator g) throws IOException {
     String name = null;
     String namespace = null;
     g.writeStartObject();
@@ -98,7 +99,7 @@ final class ObjectJson {
       g.copyCurrentStructure(p);
     }
     g.writeEndObject();
-    return new String[] {name, namespace};
+    return new Identity(name, namespace);
   }
 
   /** The value the parser is on as {@link JsonNode#asText()} gives it (empty for containers); null for null. */
