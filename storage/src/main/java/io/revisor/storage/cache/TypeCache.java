@@ -181,7 +181,9 @@ final class TypeCache {
     @Override
     public void onEvent(WatchEvent event) {
       synchronized (lock) {
-        if (generation == feedGeneration && !closed) {
+        // A feed that ended (its close came first, from another thread) has nothing more to say: the state it fed is
+        // gone, and the next list starts a new one.
+        if (generation == feedGeneration && !closed && snapshot != null) {
           apply(event);
         }
       }

@@ -278,6 +278,23 @@ class WatchCacheTest {
     assertThat(store.watches.get()).as("watching the store again").isEqualTo(2);
   }
 
+  @Test
+  void anEventOfTheStoreWatchAfterItEndedIsIgnored() {
+    StoredObject before = create("ns1", "before");
+    Recorder watcher = watch(DASHBOARDS, WatchOptions.since(null, revision()));
+    Awaitility.await().atMost(WAIT).until(() -> cache.stats().get(0).watchers() == 1);
+    ResourceWatchListener feed = store.listeners.get(0);
+    feed.onClose(new StorageException(StorageErrorCode.COMPACTED, "compacted"));
+    // Delivered late, from another thread of the store: the cache is between its lost watch and its next list.
+    StoredObject later = before.withResourceVersion(before.resourceVersion() + 1);
+    feed.onEvent(new WatchEvent(WatchEvent.Type.MODIFIED, later, later.resourceVersion(), false));
+    assertThat(watcher.awaitClose().code()).isEqualTo(StorageErrorCode.TOO_SLOW);
+    Awaitility.await().atMost(WAIT).until(() -> cache.stats().get(0).ready());
+    ListResult listed = list(ListOptions.all());
+    assertThat(listed.items()).singleElement()
+        .satisfies(object -> assertThat(object.resourceVersion()).isEqualTo(before.resourceVersion()));
+  }
+
   // ------------------------------------------------------------------------------------------------- helpers
 
   private StoredObject create(String namespace, String name) {
