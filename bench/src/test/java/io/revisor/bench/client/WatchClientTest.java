@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link WatchClient} against an in-process HTTP/2 server over TLS (Vert.x's, as Revisor's), one path per behavior:
@@ -166,11 +168,13 @@ class WatchClientTest {
     }
   }
 
-  @Test
-  void reportsAResetStream() throws Exception {
+  @ParameterizedTest
+  @CsvSource({"/reset, the server reset the stream: CANCEL",
+      "/partial, the stream ended inside a line: 4 bytes after the last line end"})
+  void reportsAStreamThatEndsBadlyAfterALine(String path, String reason) throws Exception {
     try (WatchClient client = client(1)) {
-      Seen seen = new Seen().watch(client, 0, "/reset", true);
-      assertThat(seen.end()).isInstanceOf(IOException.class).hasMessageContaining("reset the stream: CANCEL");
+      Seen seen = new Seen().watch(client, 0, path, true);
+      assertThat(seen.end()).isInstanceOf(IOException.class).hasMessage(reason);
       assertThat(seen.lines).containsExactly("{\"n\":1}");
     }
   }
@@ -184,15 +188,6 @@ class WatchClientTest {
       assertThat(seen.lines).containsExactly("{\"n\":1}");
       Seen after = new Seen().watch(client, 0, "/lines", true);
       assertThat(after.end()).isInstanceOf(IOException.class);
-    }
-  }
-
-  @Test
-  void reportsABodyThatEndsInsideALine() throws Exception {
-    try (WatchClient client = client(1)) {
-      Seen seen = new Seen().watch(client, 0, "/partial", true);
-      assertThat(seen.end()).isInstanceOf(IOException.class).hasMessageContaining("ended inside a line: 4 bytes");
-      assertThat(seen.lines).containsExactly("{\"n\":1}");
     }
   }
 
