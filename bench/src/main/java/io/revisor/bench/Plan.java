@@ -16,6 +16,10 @@ import java.util.List;
  * @param getOps a get run stops after this many gets or {@link #writeTime}
  * @param listRepeats each list variant is measured this many times (after one untimed, checked list)...
  * @param listTime ...or for this long, whichever comes first
+ * @param inProcessLists each in-process list variant (milliseconds each) is measured this many times, within
+ *     {@link #listTime}...
+ * @param inProcessWarmup ...after warming up for this long (at most {@code 10 x inProcessLists} lists): the benchmark
+ *     JVM runs the cache's and the writer's code for the first time, and a server's would long be compiled
  * @param pageSize {@code limit} of paged lists (and keys per raw paged range)
  * @param watchers the numbers of concurrent watchers, smallest first
  * @param watchEvents the writes each watch run makes
@@ -34,6 +38,8 @@ public record Plan(
     int getOps,
     int listRepeats,
     Duration listTime,
+    int inProcessLists,
+    Duration inProcessWarmup,
     int pageSize,
     List<Integer> watchers,
     int watchEvents,
@@ -61,7 +67,7 @@ public record Plan(
   /** The full suite. */
   public static Plan full() {
     return new Plan(Duration.ofSeconds(10), List.of(1, 16, 64), 20_000, Duration.ofSeconds(20), 1024,
-        10_000, 16, 20_000, 20, Duration.ofSeconds(30), 500,
+        10_000, 16, 20_000, 20, Duration.ofSeconds(30), 200, Duration.ofSeconds(5), 500,
         List.of(1, 100, 1000), 500, 50,
         100_000,
         new JmhSettings(1, 3, Duration.ofSeconds(1), 5, Duration.ofSeconds(1)));
@@ -70,7 +76,7 @@ public record Plan(
   /** Small counts for a smoke run (well under a minute of measuring). */
   public static Plan quick() {
     return new Plan(Duration.ofMillis(500), List.of(1, 16, 64), 300, Duration.ofSeconds(2), 128,
-        1_000, 16, 500, 3, Duration.ofSeconds(5), 500,
+        1_000, 16, 500, 3, Duration.ofSeconds(5), 20, Duration.ofMillis(500), 500,
         List.of(1, 10, 100), 40, 40,
         2_000,
         new JmhSettings(0, 1, Duration.ofMillis(200), 2, Duration.ofMillis(200)));

@@ -59,7 +59,7 @@ class BenchOptionsTest {
       assertThat(plan.writeConcurrency()).allSatisfy(c -> assertThat(plan.updatePool() % c).isZero());
     }
     assertThatThrownBy(() -> new Plan(Plan.quick().warmup(), java.util.List.of(3), 1, Plan.quick().writeTime(), 10,
-        1, 1, 1, 1, Plan.quick().listTime(), 1, java.util.List.of(1), 1, 1, 1, Plan.quick().jmh()))
+        1, 1, 1, 1, Plan.quick().listTime(), 1, Plan.quick().inProcessWarmup(), 1, java.util.List.of(1), 1, 1, 1, Plan.quick().jmh()))
         .hasMessageContaining("not a multiple");
   }
 }

@@ -31,7 +31,10 @@ public final class ListBodies {
   public static ListMeta tail(byte[] body) {
     int at = lastIndexOf(body, METADATA);
     if (at < 0) {
-      throw new IllegalStateException("no metadata in the list");
+      int shown = Math.min(body.length, 300);
+      throw new IllegalStateException("no metadata in the list: " + body.length + " bytes"
+          + (body.length == 0 ? "" : ", beginning " + new String(body, 0, shown, StandardCharsets.UTF_8)
+              + (shown < body.length ? "..." : "")));
     }
     try (JsonParser p = MAPPER.createParser(body, at + METADATA.length, body.length - at - METADATA.length)) {
       return meta(MAPPER.readTree(p), -1);

@@ -8,6 +8,7 @@ import io.revisor.bench.client.ListBodies.ListMeta;
 import io.revisor.bench.client.Objects1k;
 import io.revisor.bench.client.RawEtcd;
 import io.revisor.bench.load.ClosedLoop;
+import io.revisor.bench.Plan;
 import io.revisor.bench.load.Measurement;
 import io.revisor.bench.report.Ids;
 import io.revisor.bench.report.Row;
@@ -71,9 +72,6 @@ public final class ReadScenario {
     InProcess cachePaged;
     try (InProcessCache cache = InProcessCache.open(ctx.etcd().clientUrl(), KIND)) {
       cache.awaitReady(Duration.ofMinutes(2));
-      // This JVM has not run the cache's and the writer's code yet (the server had, for the HTTPS lists): a warm-up
-      // of as many lists as a measurement, not reported, so that the first variant measured does not pay the JIT.
-      ClosedLoop.run(1, plan.listRepeats(), plan.listTime(), (w, i) -> cache.list(NAMESPACE, true, 0));
       cacheRv0 = inProcess(ctx, cache, true, 0);
       cacheConsistent = inProcess(ctx, cache, false, 0);
       cachePaged = inProcess(ctx, cache, false, plan.pageSize());
@@ -113,7 +111,12 @@ public final class ReadScenario {
     int expected = ctx.plan().readObjects();
     AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
     AtomicLong bytes = new AtomicLong();
-    Run run = lists(ctx, i -> cache.list(NAMESPACE, anyVersion, pageSize).thenApply(listed -> {
+    Plan plan = ctx.plan();
+    // This JVM runs the cache's and the writer's code for the first time (the server had, for the HTTPS lists): it
+    // takes a few hundred lists of 10,000 before the compiled code settles. Warmed up as JMH would, not reported.
+    ClosedLoop.run(1, 10L * plan.inProcessLists(), plan.inProcessWarmup(),
+        (w, i) -> cache.list(NAMESPACE, anyVersion, pageSize));
+    Run run = lists(ctx, plan.inProcessLists(), i -> cache.list(NAMESPACE, anyVersion, pageSize).thenApply(listed -> {
       if (listed.items() != expected) {
         throw new IllegalStateException("the in-process cache listed " + listed.items() + " objects, not " + expected);
       }
@@ -143,8 +146,12 @@ public final class ReadScenario {
   }
 
   private static Run lists(Context ctx, ListOnce list) {
+    return lists(ctx, ctx.plan().listRepeats(), list);
+  }
+
+  private static Run lists(Context ctx, int repeats, ListOnce list) {
     Context.await(list.start(-1), Duration.ofMinutes(2), "the first list");
-    return ctx.run(() -> ClosedLoop.run(1, ctx.plan().listRepeats(), ctx.plan().listTime(), (w, i) -> list.start(i)));
+    return ctx.run(() -> ClosedLoop.run(1, repeats, ctx.plan().listTime(), (w, i) -> list.start(i)));
   }
 
   private static void addList(Context ctx, String id, String scenario, String side, Run run, Run raw,
