@@ -8,12 +8,15 @@ import io.revisor.storage.selection.ObjectAttributes;
 import io.revisor.storage.selection.ObjectPredicate;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One cached version of an object: the store's bytes, held once and shared by the current state, the change window
- * and every watcher, plus its labels, decoded the first time a label selector asks and kept (an object's labels never
- * change within one version). Selectors on other fields parse the bytes when they are evaluated.
+ * and every watcher, plus what selectors read of it, decoded the first time a selector asks and kept (nothing of
+ * one version changes): its labels, and for field selectors the values of the paths asked for so far. So a change
+ * that a thousand watchers with field selectors look at is parsed once, not a thousand times.
  */
 final class Cached {
   private static final JsonFactory JSON = new JsonFactory();
@@ -22,6 +25,11 @@ final class Cached {
   final StoredObject object;
   /** Decoded on first use; a race decodes twice and keeps either, both equal. */
   private Map<String, String> labels;
+  /** The attributes with the field paths decoded so far (a race may lose some paths: they are decoded again). */
+  private volatile Decoded decoded;
+
+  /** Attributes holding the values of {@code paths} (those the object has). */
+  private record Decoded(Set<String> paths, ObjectAttributes attributes) {}
 
   Cached(StoredObject object) {
     this.object = object;
@@ -35,13 +43,29 @@ final class Cached {
     if (predicate.isEverything()) {
       return true;
     }
-    if (!predicate.fieldPaths().isEmpty()) {
-      return object.matches(predicate);
+    Set<String> paths = predicate.fieldPaths();
+    if (!paths.isEmpty()) {
+      return predicate.matches(attributes(paths));
     }
     String namespace = object.key().namespace();
     String name = object.key().name();
     return predicate.matches(new ObjectAttributes(name, namespace, labels(),
         Map.of("metadata.name", name, "metadata.namespace", namespace)));
+  }
+
+  /** The attributes with (at least) the values of {@code paths}: decoded once, then kept. */
+  ObjectAttributes attributes(Set<String> paths) {
+    Decoded known = decoded;
+    if (known != null && known.paths().containsAll(paths)) {
+      return known.attributes();
+    }
+    Set<String> all = new HashSet<>(paths);
+    if (known != null) {
+      all.addAll(known.paths());
+    }
+    ObjectAttributes attributes = object.attributes(all);
+    decoded = new Decoded(Set.copyOf(all), attributes);
+    return attributes;
   }
 
   private Map<String, String> labels() {

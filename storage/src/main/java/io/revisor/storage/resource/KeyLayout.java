@@ -163,7 +163,11 @@ final class KeyLayout {
   record HistoryKey(ObjectKey object, long revision) {}
 
   static String revisionSegment(long revision) {
-    return String.format(Locale.ROOT, "%0" + RV_DIGITS + "d", revision);
+    if (revision < 0) {
+      return String.format(Locale.ROOT, "%0" + RV_DIGITS + "d", revision); // no store has one; kept as it was
+    }
+    String digits = Long.toString(revision);
+    return "0".repeat(RV_DIGITS - digits.length()) + digits;
   }
 
   // ---- trash, stats, chunks, meta

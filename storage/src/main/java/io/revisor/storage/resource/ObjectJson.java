@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The little the store knows about an object's JSON: its metadata fields, and how to strip and fill in
@@ -203,6 +204,11 @@ final class ObjectJson {
 
   /** What selectors need of an object in storage form. */
   static ObjectAttributes attributes(ObjectKey key, byte[] body, ObjectPredicate predicate) {
+    return attributes(key, body, predicate.fieldPaths());
+  }
+
+  /** What selectors need of an object in storage form, with the values of {@code fieldPaths}. */
+  static ObjectAttributes attributes(ObjectKey key, byte[] body, Set<String> fieldPaths) {
     ObjectNode root = parseObject(body);
     JsonNode metadata = root.path("metadata");
     Map<String, String> labels = new HashMap<>();
@@ -214,7 +220,7 @@ final class ObjectJson {
     Map<String, String> fields = new HashMap<>();
     fields.put("metadata.name", key.name());
     fields.put("metadata.namespace", key.namespace());
-    for (String path : predicate.fieldPaths()) {
+    for (String path : fieldPaths) {
       JsonNode node = root;
       for (String part : path.split("\\.")) {
         node = node.path(part);

@@ -1,5 +1,9 @@
 package io.revisor.storage.resource;
 
+import io.revisor.storage.selection.ObjectAttributes;
+import io.revisor.storage.selection.ObjectPredicate;
+import java.util.Set;
+
 /**
  * An object as read from the store.
  *
@@ -13,8 +17,16 @@ public record StoredObject(ObjectKey key, byte[] json, long resourceVersion) {
    * metadata.name}, {@code metadata.namespace} and any dotted field paths); the JSON is parsed only when the
    * predicate does not select everything.
    */
-  public boolean matches(io.revisor.storage.selection.ObjectPredicate predicate) {
+  public boolean matches(ObjectPredicate predicate) {
     return ObjectJson.matches(key, json, predicate);
+  }
+
+  /**
+   * What selectors read of this object ({@link #matches} in parts): labels, name, namespace and the values of
+   * {@code fieldPaths}, for a reader that keeps them (the JSON is parsed on every call).
+   */
+  public ObjectAttributes attributes(Set<String> fieldPaths) {
+    return ObjectJson.attributes(key, json, fieldPaths);
   }
 
   /** The same content with {@code metadata.resourceVersion} (and {@link #resourceVersion}) set to {@code revision}. */
