@@ -181,7 +181,8 @@ final class TypeCache {
     @Override
     public void onEvent(WatchEvent event) {
       synchronized (lock) {
-        if (generation == feedGeneration && !closed) {
+        // After this feed's close (snapshot null until the next list) its late events are not the cache's.
+        if (generation == feedGeneration && !closed && snapshot != null) {
           apply(event);
         }
       }

@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  * A {@link ResourceStore} that answers lists and watches from memory, and passes every other call to the store it
  * wraps.
  *
- * <p>Per resource type, from the first list, watch, update or delete of it on: one watch of the store feeds the current
+ * <p>Per resource type, from the first list, watch, update or delete of it on (the last two unless
+ * {@link WatchCacheOptions#startOnWrite()} is off): one watch of the store feeds the current
  * objects (each held once, as the store's bytes) and a window of the latest {@link WatchCacheOptions#windowEvents()}
  * changes.
  * <ul>
@@ -117,10 +118,17 @@ public final class WatchCache extends ForwardingResourceStore {
     return delegate().delete(key, preconditions, check, actor, cached(key));
   }
 
-  /** The cached version of {@code key}, or null; starts the cache of its type (writes are followed by reads). */
+  /**
+   * The cached version of {@code key}, or null; starts the cache of its type if {@link
+   * WatchCacheOptions#startOnWrite()} (writes are followed by reads).
+   */
   StoredObject cached(ObjectKey key) {
     try {
-      return closed ? null : cache(key.type()).current(key);
+      if (closed) {
+        return null;
+      }
+      TypeCache cache = options.startOnWrite() ? cache(key.type()) : caches.get(key.type());
+      return cache == null ? null : cache.current(key);
     } catch (StorageException e) {
       return null; // closing, or not a key of any object: the store answers
     }

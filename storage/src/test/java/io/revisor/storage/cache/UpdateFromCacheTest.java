@@ -26,6 +26,7 @@ import io.revisor.storage.resource.ResourceType;
 import io.revisor.storage.resource.StorageException;
 import io.revisor.storage.resource.StoredObject;
 import io.revisor.storage.resource.UpdateFunction;
+import io.revisor.storage.testing.ForwardingKvStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -337,15 +338,14 @@ class UpdateFromCacheTest {
    * A client of the backend that counts reads of objects' current keys and transactions, and can hold back what its
    * watches deliver (events and progress, in order) to make a cache fed by them stale.
    */
-  private static final class CountingKv implements KvStore {
+  private static final class CountingKv extends ForwardingKvStore {
     final AtomicInteger objectReads = new AtomicInteger();
     final AtomicInteger txns = new AtomicInteger();
-    private final KvStore delegate;
     private final List<Runnable> held = new ArrayList<>();
     private boolean paused;
 
     CountingKv(KvStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     void reset() {
@@ -376,18 +376,18 @@ class UpdateFromCacheTest {
       if (request.range().start().startsWith(PREFIX + "/registry/")) {
         objectReads.incrementAndGet();
       }
-      return delegate.range(request);
+      return super.range(request);
     }
 
     @Override
     public CompletionStage<TxnResult> txn(TxnRequest request) {
       txns.incrementAndGet();
-      return delegate.txn(request);
+      return super.txn(request);
     }
 
     @Override
     public KvWatch watch(WatchRequest request, KvWatchListener listener) {
-      return delegate.watch(request, new KvWatchListener() {
+      return super.watch(request, new KvWatchListener() {
         @Override
         public void onEvents(List<KvEvent> events) {
           deliver(() -> listener.onEvents(events));
@@ -404,23 +404,5 @@ class UpdateFromCacheTest {
         }
       });
     }
-
-    @Override
-    public CompletionStage<Long> compact(long revision) {
-      return delegate.compact(revision);
-    }
-
-    @Override
-    public CompletionStage<Long> currentRevision() {
-      return delegate.currentRevision();
-    }
-
-    @Override
-    public boolean progressIsExact() {
-      return delegate.progressIsExact();
-    }
-
-    @Override
-    public void close() {}
   }
 }
