@@ -449,6 +449,13 @@ final class TypeCache {
     }
   }
 
+  /** The version of {@code key} the cache holds now, or null (none, or the cache is not ready). */
+  StoredObject current(ObjectKey key) {
+    Snapshot current = snapshot;
+    Cached cached = current == null ? null : current.objects().get(key);
+    return cached == null ? null : cached.object;
+  }
+
   // ------------------------------------------------------------------------------------------------- watches
 
   ResourceWatch watch(WatchOptions watch, ResourceWatchListener listener) {

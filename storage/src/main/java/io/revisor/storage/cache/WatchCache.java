@@ -1,15 +1,20 @@
 package io.revisor.storage.cache;
 
+import io.revisor.storage.resource.Actor;
 import io.revisor.storage.resource.ForwardingResourceStore;
 import io.revisor.storage.resource.ListOptions;
 import io.revisor.storage.resource.ListResult;
 import io.revisor.storage.resource.ListTokens;
+import io.revisor.storage.resource.ObjectKey;
+import io.revisor.storage.resource.Preconditions;
 import io.revisor.storage.resource.ResourceStore;
 import io.revisor.storage.resource.ResourceType;
 import io.revisor.storage.resource.ResourceWatch;
 import io.revisor.storage.resource.ResourceWatchListener;
 import io.revisor.storage.resource.StorageErrorCode;
 import io.revisor.storage.resource.StorageException;
+import io.revisor.storage.resource.StoredObject;
+import io.revisor.storage.resource.UpdateFunction;
 import io.revisor.storage.resource.WatchOptions;
 import java.util.Comparator;
 import java.util.List;
@@ -23,14 +28,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A {@link ResourceStore} that answers lists and watches from memory, and passes every other call to the store it
  * wraps.
  *
- * <p>Per resource type, from the first list or watch of it on: one watch of the store feeds the current objects (each
- * held once, as the store's bytes) and a window of the latest {@link WatchCacheOptions#windowEvents()} changes.
+ * <p>Per resource type, from the first list, watch, update or delete of it on (the last two unless
+ * {@link WatchCacheOptions#startOnWrite()} is off): one watch of the store feeds the current
+ * objects (each held once, as the store's bytes) and a window of the latest {@link WatchCacheOptions#windowEvents()}
+ * changes.
  * <ul>
+ *   <li>Updates and deletes: start from the cached version of the object, when the cache holds it, instead of reading
+ *       it from the store ({@link ResourceStore#update(ObjectKey, Preconditions, UpdateFunction, Actor,
+ *       StoredObject)}), as kube-apiserver's guaranteed update starts from its cached object: while the cache is
+ *       current, an update is one transaction of the store and nothing else. A stale cached version costs the
+ *       failed compare-and-swap (which reads the current version in the same transaction); the outcome is always
+ *       the store's, as without the cache.</li>
  *   <li>Watches: every watcher is served from memory, so N watchers cost one watch of the store. A watch may start
  *       at any resourceVersion the window covers; older ones are passed to the store (which replays them, or answers
  *       COMPACTED). A watcher that falls {@link WatchCacheOptions#watcherBuffer()} changes behind is ended with
@@ -85,6 +99,39 @@ public final class WatchCache extends ForwardingResourceStore {
   @Override
   public ResourceWatch watch(ResourceType type, WatchOptions options, ResourceWatchListener listener) {
     return cache(type).watch(options, listener);
+  }
+
+  /**
+   * Starts from the cached version of the object, when the type's cache holds it (see the class comment); the
+   * store's answer is the same as without the cache.
+   */
+  @Override
+  public CompletionStage<StoredObject> update(
+      ObjectKey key, Preconditions preconditions, UpdateFunction update, Actor actor) {
+    return delegate().update(key, preconditions, update, actor, cached(key));
+  }
+
+  /** Starts from the cached version of the object, as {@link #update} does. */
+  @Override
+  public CompletionStage<StoredObject> delete(
+      ObjectKey key, Preconditions preconditions, Consumer<StoredObject> check, Actor actor) {
+    return delegate().delete(key, preconditions, check, actor, cached(key));
+  }
+
+  /**
+   * The cached version of {@code key}, or null; starts the cache of its type if {@link
+   * WatchCacheOptions#startOnWrite()} (writes are followed by reads).
+   */
+  StoredObject cached(ObjectKey key) {
+    try {
+      if (closed) {
+        return null;
+      }
+      TypeCache cache = options.startOnWrite() ? cache(key.type()) : caches.get(key.type());
+      return cache == null ? null : cache.current(key);
+    } catch (StorageException e) {
+      return null; // closing, or not a key of any object: the store answers
+    }
   }
 
   /** What each type's cache holds, by type name. */

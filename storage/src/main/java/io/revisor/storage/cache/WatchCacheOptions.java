@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param snapshotRetention how long a list snapshot stays in memory for the continue tokens of its pages; later pages
  *     are read from the store, exactly as before
  * @param snapshotsPerType list snapshots kept at most per resource type
+ * @param startOnWrite whether a type's cache starts on its first update or delete too (updates and deletes start
+ *     from the cached version of the object), not only on its first list or watch
  */
 public record WatchCacheOptions(
     int windowEvents,
@@ -23,7 +25,8 @@ public record WatchCacheOptions(
     Duration freshnessTimeout,
     Duration progressInterval,
     Duration snapshotRetention,
-    int snapshotsPerType) {
+    int snapshotsPerType,
+    boolean startOnWrite) {
   public static final int DEFAULT_WINDOW_EVENTS = 10_000;
   public static final int DEFAULT_WATCHER_BUFFER = 1_000;
 
@@ -42,26 +45,31 @@ public record WatchCacheOptions(
 
   public static WatchCacheOptions defaults() {
     return new WatchCacheOptions(DEFAULT_WINDOW_EVENTS, DEFAULT_WATCHER_BUFFER, Duration.ofSeconds(3),
-        Duration.ofSeconds(5), Duration.ofMinutes(2), 16);
+        Duration.ofSeconds(5), Duration.ofMinutes(2), 16, true);
   }
 
   public WatchCacheOptions withWindowEvents(int events) {
     return new WatchCacheOptions(
-        events, watcherBuffer, freshnessTimeout, progressInterval, snapshotRetention, snapshotsPerType);
+        events, watcherBuffer, freshnessTimeout, progressInterval, snapshotRetention, snapshotsPerType, startOnWrite);
   }
 
   public WatchCacheOptions withWatcherBuffer(int events) {
     return new WatchCacheOptions(
-        windowEvents, events, freshnessTimeout, progressInterval, snapshotRetention, snapshotsPerType);
+        windowEvents, events, freshnessTimeout, progressInterval, snapshotRetention, snapshotsPerType, startOnWrite);
   }
 
   public WatchCacheOptions withFreshnessTimeout(Duration timeout) {
     return new WatchCacheOptions(
-        windowEvents, watcherBuffer, timeout, progressInterval, snapshotRetention, snapshotsPerType);
+        windowEvents, watcherBuffer, timeout, progressInterval, snapshotRetention, snapshotsPerType, startOnWrite);
   }
 
   public WatchCacheOptions withProgressInterval(Duration interval) {
     return new WatchCacheOptions(
-        windowEvents, watcherBuffer, freshnessTimeout, interval, snapshotRetention, snapshotsPerType);
+        windowEvents, watcherBuffer, freshnessTimeout, interval, snapshotRetention, snapshotsPerType, startOnWrite);
+  }
+
+  public WatchCacheOptions withStartOnWrite(boolean start) {
+    return new WatchCacheOptions(
+        windowEvents, watcherBuffer, freshnessTimeout, progressInterval, snapshotRetention, snapshotsPerType, start);
   }
 }

@@ -8,6 +8,11 @@ import java.util.function.Consumer;
 /**
  * A {@link ResourceStore} that passes every call to another one: the base of decorators and views that change a few
  * operations and keep the rest. Closing it does not close the delegate, which its owner closes.
+ *
+ * <p>The updates and deletes that start from an expected version ({@link #update(ObjectKey, Preconditions,
+ * UpdateFunction, Actor, StoredObject)}) are not passed on as such: they go through this store's own {@code update}
+ * and {@code delete}, without the hint, so that a subclass that changes those is never bypassed. A wrapper that only
+ * observes may pass the hint on by overriding them.
  */
 public abstract class ForwardingResourceStore implements ResourceStore {
   private final ResourceStore delegate;

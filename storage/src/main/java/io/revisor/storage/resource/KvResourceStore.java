@@ -102,11 +102,15 @@ final class KvResourceStore implements ResourceStore {
 
   // ---------------------------------------------------------------------------------------------- decoding
 
-  /** The object stored in {@code kv} (current or history value) with its resourceVersion set to {@code rv}. */
+  /**
+   * The object stored in {@code kv} (current or history value) with its resourceVersion set to {@code rv}; a current
+   * value read at its own revision carries its {@link VersionRecord}.
+   */
   CompletableFuture<StoredObject> object(ObjectKey key, KeyValue kv, long rv) {
     Envelope envelope = Envelope.decode(kv.key(), kv.value());
-    return chunks.read(kv.key(), envelope.body())
-        .thenApply(body -> new StoredObject(key, ObjectJson.withResourceVersion(body, rv), rv));
+    return chunks.read(kv.key(), envelope.body()).thenApply(body -> rv == kv.modRevision()
+        ? VersionRecord.current(key, envelope, body, rv)
+        : new StoredObject(key, ObjectJson.withResourceVersion(body, rv), rv));
   }
 
   CompletableFuture<byte[]> body(String kvKey, Envelope envelope) {
@@ -294,45 +298,105 @@ final class KvResourceStore implements ResourceStore {
   @Override
   public CompletionStage<StoredObject> update(
       ObjectKey key, Preconditions preconditions, UpdateFunction update, Actor actor) {
-    return Futures.translated(queued(key, () -> readCurrent(key)
-        .thenCompose(current -> updateAttempt(key, current, preconditions, update, actor, 1))));
+    return Futures.translated(queued(key, () -> updateFromStore(key, preconditions, update, actor)));
+  }
+
+  /**
+   * Starts from {@code expected} when it carries its {@link VersionRecord} (see {@link #cached}): the update's
+   * compare-and-swap is its only read of the object while the cache is current.
+   */
+  @Override
+  public CompletionStage<StoredObject> update(
+      ObjectKey key, Preconditions preconditions, UpdateFunction update, Actor actor, StoredObject expected) {
+    Version cached = cached(key, expected);
+    if (cached == null) {
+      return update(key, preconditions, update, actor);
+    }
+    return Futures.translated(queued(key, () -> {
+      StoredObject existing = cached.object(key);
+      byte[] next;
+      try {
+        checkPreconditions(key, preconditions, cached.body(), cached.rv());
+        next = normalized(key, Futures.callerFunction(() -> update.apply(existing)));
+      } catch (RuntimeException e) {
+        return updateFromStore(key, preconditions, update, actor);
+      }
+      if (Arrays.equals(next, cached.body())) {
+        return updateFromStore(key, preconditions, update, actor);
+      }
+      return updateWrite(key, cached, next, preconditions, update, actor, 0);
+    }));
+  }
+
+  private CompletableFuture<StoredObject> updateFromStore(
+      ObjectKey key, Preconditions preconditions, UpdateFunction update, Actor actor) {
+    return readCurrent(key).thenCompose(current -> updateAttempt(key, current, preconditions, update, actor, 1));
   }
 
   private CompletableFuture<StoredObject> updateAttempt(
       ObjectKey key, KeyValue current, Preconditions preconditions, UpdateFunction update, Actor actor,
       int attempt) {
     return checkedCurrent(key, current, preconditions).thenCompose(version -> {
-      Envelope envelope = version.envelope();
-      byte[] currentBody = version.body();
-      long rv = version.rv();
       StoredObject existing = version.object(key);
       byte[] next = normalized(key, Futures.callerFunction(() -> update.apply(existing)));
-      if (Arrays.equals(next, currentBody)) {
+      if (Arrays.equals(next, version.body())) {
         return CompletableFuture.completedFuture(existing);
       }
-      return chunks.prepare(next).thenCompose(prepared -> {
-        String currentKey = keys.current(key);
-        List<Compare> guards = new ArrayList<>();
-        guards.add(Compare.modRevisionIs(currentKey, rv));
-        guards.addAll(prepared.guards());
-        Mutation mutation = new Mutation(
-            guards,
-            List.of(
-                KvOp.put(currentKey, newVersion(Action.UPDATED, actor, prepared.body()).encode()),
-                KvOp.put(keys.history(key, rv), envelope.endedBy(ending(Action.UPDATED, actor)).encode())),
-            new Figures(0, (long) next.length - currentBody.length),
-            rv);
-        return commitOrRetry(key, mutation, next, attempt,
-            fresh -> updateAttempt(key, fresh, preconditions, update, actor, attempt + 1));
-      });
+      return updateWrite(key, version, next, preconditions, update, actor, attempt);
     });
   }
 
-  /** The current version of an object, decoded, as a mutation attempt sees it. */
-  private record Version(Envelope envelope, byte[] body, long rv) {
+  /** Writes {@code next} over {@code version}; a lost race runs the update again on the fresh state. */
+  private CompletableFuture<StoredObject> updateWrite(
+      ObjectKey key, Version version, byte[] next, Preconditions preconditions, UpdateFunction update, Actor actor,
+      int attempt) {
+    long rv = version.rv();
+    return chunks.prepare(next).thenCompose(prepared -> {
+      String currentKey = keys.current(key);
+      List<Compare> guards = new ArrayList<>();
+      guards.add(Compare.modRevisionIs(currentKey, rv));
+      guards.addAll(prepared.guards());
+      Mutation mutation = new Mutation(
+          guards,
+          List.of(
+              KvOp.put(currentKey, newVersion(Action.UPDATED, actor, prepared.body()).encode()),
+              KvOp.put(keys.history(key, rv), version.envelope().endedBy(ending(Action.UPDATED, actor)).encode())),
+          new Figures(0, (long) next.length - version.body().length),
+          rv);
+      return commitOrRetry(key, mutation, next, attempt,
+          fresh -> updateAttempt(key, fresh, preconditions, update, actor, attempt + 1));
+    });
+  }
+
+  /**
+   * The current version of an object, decoded, as a mutation attempt sees it.
+   *
+   * @param object the object at {@code rv}, when at hand; else made from {@code body} when asked for
+   */
+  private record Version(Envelope envelope, byte[] body, long rv, StoredObject object) {
     StoredObject object(ObjectKey key) {
-      return new StoredObject(key, ObjectJson.withResourceVersion(body, rv), rv);
+      return object != null ? object : new StoredObject(key, ObjectJson.withResourceVersion(body, rv), rv);
     }
+  }
+
+  /**
+   * The version a caller (a watch cache) believes current, when it can stand for the value read from the backend:
+   * an object of {@code key} read from this store, carrying its {@link VersionRecord}; else null. A mutation that
+   * starts from it judges nothing on it that could fail: a precondition, the caller's function or check failing on
+   * it, or an update that would change nothing, sends the mutation to the current version read from the backend, as
+   * if it had started there; and its compare-and-swap fails when the version is no longer current, after which the
+   * mutation goes on with the fresh state the failed transaction read, as after any lost race. The attempt from the
+   * cached version is not counted against {@code maxUpdateAttempts}.
+   */
+  private static Version cached(ObjectKey key, StoredObject expected) {
+    if (expected == null || !key.equals(expected.key())) {
+      return null;
+    }
+    Envelope envelope = VersionRecord.envelope(expected);
+    if (envelope == null) {
+      return null;
+    }
+    return new Version(envelope, ((Envelope.Inline) envelope.body()).json(), expected.resourceVersion(), expected);
   }
 
   /** Decodes {@code current} and checks {@code preconditions} on it; NOT_FOUND when it is absent. */
@@ -343,7 +407,7 @@ final class KvResourceStore implements ResourceStore {
     Envelope envelope = Envelope.decode(current.key(), current.value());
     return body(current.key(), envelope).thenApply(body -> {
       checkPreconditions(key, preconditions, body, current.modRevision());
-      return new Version(envelope, body, current.modRevision());
+      return new Version(envelope, body, current.modRevision(), null);
     });
   }
 
@@ -369,37 +433,69 @@ final class KvResourceStore implements ResourceStore {
   @Override
   public CompletionStage<StoredObject> delete(
       ObjectKey key, Preconditions preconditions, Consumer<StoredObject> check, Actor actor) {
-    return Futures.translated(queued(key, () -> readCurrent(key)
-        .thenCompose(current -> deleteAttempt(key, current, preconditions, check, actor, 1))));
+    return Futures.translated(queued(key, () -> deleteFromStore(key, preconditions, check, actor)));
+  }
+
+  /** Starts from {@code expected} as {@link #update(ObjectKey, Preconditions, UpdateFunction, Actor, StoredObject)}. */
+  @Override
+  public CompletionStage<StoredObject> delete(
+      ObjectKey key, Preconditions preconditions, Consumer<StoredObject> check, Actor actor, StoredObject expected) {
+    Version cached = cached(key, expected);
+    if (cached == null) {
+      return delete(key, preconditions, check, actor);
+    }
+    return Futures.translated(queued(key, () -> {
+      try {
+        checkPreconditions(key, preconditions, cached.body(), cached.rv());
+        check(key, cached, check);
+      } catch (RuntimeException e) {
+        return deleteFromStore(key, preconditions, check, actor);
+      }
+      return deleteWrite(key, cached, preconditions, check, actor, 0);
+    }));
+  }
+
+  private CompletableFuture<StoredObject> deleteFromStore(
+      ObjectKey key, Preconditions preconditions, Consumer<StoredObject> check, Actor actor) {
+    return readCurrent(key).thenCompose(current -> deleteAttempt(key, current, preconditions, check, actor, 1));
   }
 
   private CompletableFuture<StoredObject> deleteAttempt(
       ObjectKey key, KeyValue current, Preconditions preconditions, Consumer<StoredObject> check, Actor actor,
       int attempt) {
     return checkedCurrent(key, current, preconditions).thenCompose(version -> {
-      Envelope envelope = version.envelope();
-      byte[] currentBody = version.body();
-      long rv = version.rv();
-      if (check != null) {
-        StoredObject fresh = version.object(key);
-        Futures.callerFunction(() -> {
-          check.accept(fresh);
-          return null;
-        });
-      }
-      String currentKey = keys.current(key);
-      Envelope ended = envelope.endedBy(ending(Action.DELETED, actor));
-      Mutation mutation = new Mutation(
-          List.of(Compare.modRevisionIs(currentKey, rv)),
-          List.of(
-              KvOp.delete(currentKey),
-              KvOp.put(keys.history(key, rv), ended.encode()),
-              KvOp.put(keys.trash(key), ended.withRevision(rv).encode())),
-          Figures.object(currentBody.length).negated(),
-          rv);
-      return commitOrRetry(key, mutation, currentBody, attempt,
-          fresh -> deleteAttempt(key, fresh, preconditions, check, actor, attempt + 1));
+      check(key, version, check);
+      return deleteWrite(key, version, preconditions, check, actor, attempt);
     });
+  }
+
+  private static void check(ObjectKey key, Version version, Consumer<StoredObject> check) {
+    if (check != null) {
+      StoredObject fresh = version.object(key);
+      Futures.callerFunction(() -> {
+        check.accept(fresh);
+        return null;
+      });
+    }
+  }
+
+  /** Deletes {@code version}; a lost race runs the delete again on the fresh state. */
+  private CompletableFuture<StoredObject> deleteWrite(
+      ObjectKey key, Version version, Preconditions preconditions, Consumer<StoredObject> check, Actor actor,
+      int attempt) {
+    long rv = version.rv();
+    String currentKey = keys.current(key);
+    Envelope ended = version.envelope().endedBy(ending(Action.DELETED, actor));
+    Mutation mutation = new Mutation(
+        List.of(Compare.modRevisionIs(currentKey, rv)),
+        List.of(
+            KvOp.delete(currentKey),
+            KvOp.put(keys.history(key, rv), ended.encode()),
+            KvOp.put(keys.trash(key), ended.withRevision(rv).encode())),
+        Figures.object(version.body().length).negated(),
+        rv);
+    return commitOrRetry(key, mutation, version.body(), attempt,
+        fresh -> deleteAttempt(key, fresh, preconditions, check, actor, attempt + 1));
   }
 
   // ---------------------------------------------------------------------------------------------- list
@@ -552,7 +648,7 @@ final class KvResourceStore implements ResourceStore {
         }
         Envelope envelope = Envelope.decode(kv.key(), kv.value());
         objects.add(body(kv.key(), envelope).thenApply(body -> ObjectJson.matches(key, body, predicate)
-            ? new StoredObject(key, ObjectJson.withResourceVersion(body, kv.modRevision()), kv.modRevision())
+            ? VersionRecord.current(key, envelope, body, kv.modRevision())
             : null));
       }
       return Futures.all(objects);

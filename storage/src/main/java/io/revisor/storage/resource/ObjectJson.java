@@ -164,7 +164,37 @@ final class ObjectJson {
    * the object: a streaming scan finds it, usually within the first few bytes.
    */
   static byte[] withResourceVersion(byte[] body, long revision) {
-    byte[] field = ("\"resourceVersion\":\"" + revision + "\"").getBytes(StandardCharsets.UTF_8);
+    return resourceVersionSplice(body, revision).apply(body);
+  }
+
+  /**
+   * Bytes inserted into a body at one offset: {@link #apply} gives the JSON with them, {@link #undo} the body back from
+   * that JSON, exactly.
+   *
+   * @param at the offset in the body
+   * @param insert what is inserted there
+   */
+  record Splice(int at, byte[] insert) {
+    byte[] apply(byte[] body) {
+      byte[] out = new byte[body.length + insert.length];
+      System.arraycopy(body, 0, out, 0, at);
+      System.arraycopy(insert, 0, out, at, insert.length);
+      System.arraycopy(body, at, out, at + insert.length, body.length - at);
+      return out;
+    }
+
+    /** The body of {@code json} made by {@link #apply}, given the offset and length of what was inserted. */
+    static byte[] undo(byte[] json, int at, int length) {
+      byte[] body = new byte[json.length - length];
+      System.arraycopy(json, 0, body, 0, at);
+      System.arraycopy(json, at + length, body, at, body.length - at);
+      return body;
+    }
+  }
+
+  /** Where and what {@link #withResourceVersion} inserts into {@code body}. */
+  static Splice resourceVersionSplice(byte[] body, long revision) {
+    String field = resourceVersionField(revision);
     try (JsonParser p = FACTORY.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw StorageException.internal("stored object is not a JSON object", null);
@@ -177,29 +207,28 @@ final class ObjectJson {
         if (name.equals("metadata") && value == JsonToken.START_OBJECT) {
           long brace = p.currentTokenLocation().getByteOffset();
           boolean empty = p.nextToken() == JsonToken.END_OBJECT;
-          return splice(body, (int) brace + 1, field, empty ? "" : ",");
+          return new Splice((int) brace + 1, utf8(empty ? field : field + ","));
         }
         p.skipChildren();
       }
       if (t != JsonToken.END_OBJECT) {
         throw StorageException.internal("stored object is not a JSON object", null);
       }
-      byte[] metadata = ("\"metadata\":{" + new String(field, StandardCharsets.UTF_8) + "}")
-          .getBytes(StandardCharsets.UTF_8);
+      String metadata = "\"metadata\":{" + field + "}";
       boolean emptyObject = body.length <= topLevelBrace + 2;
-      return splice(body, (int) topLevelBrace + 1, metadata, emptyObject ? "" : ",");
+      return new Splice((int) topLevelBrace + 1, utf8(emptyObject ? metadata : metadata + ","));
     } catch (IOException e) {
       throw StorageException.internal("stored object cannot be parsed: " + e.getMessage(), e);
     }
   }
 
-  private static byte[] splice(byte[] body, int at, byte[] insert, String separator) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + insert.length + 1);
-    out.write(body, 0, at);
-    out.writeBytes(insert);
-    out.writeBytes(separator.getBytes(StandardCharsets.UTF_8));
-    out.write(body, at, body.length - at);
-    return out.toByteArray();
+  /** The {@code metadata.resourceVersion} field {@link #withResourceVersion} inserts, without separators. */
+  static String resourceVersionField(long revision) {
+    return "\"resourceVersion\":\"" + revision + "\"";
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /** What selectors need of an object in storage form. */

@@ -59,6 +59,37 @@ public interface ResourceStore extends AutoCloseable {
       ObjectKey key, Preconditions preconditions, UpdateFunction update, Actor actor);
 
   /**
+   * {@link #update(ObjectKey, Preconditions, UpdateFunction, Actor)} that may start from {@code expected}, a version
+   * of the object that this store returned (from a get, a list or a watch) and that the caller believes current, as
+   * a watch cache does, instead of reading the current version first. The outcome is the same in every case: a stale
+   * {@code expected} is caught by the write's compare-and-swap, after which the update goes on from the current
+   * version; and nothing that could fail on a stale version is judged on it (a failed precondition, what
+   * {@code update} throws, a result that changes nothing): those send the update to the current version read from the
+   * backend, so {@code update} may run once more than without {@code expected}. The default ignores
+   * {@code expected}; so do wrappers that do not override it, which keeps their own {@code update} in the path.
+   *
+   * @param expected a version of the object from this store, or null
+   */
+  default CompletionStage<StoredObject> update(
+      ObjectKey key, Preconditions preconditions, UpdateFunction update, Actor actor, StoredObject expected) {
+    return update(key, preconditions, update, actor);
+  }
+
+  /**
+   * {@link #delete(ObjectKey, Preconditions, java.util.function.Consumer, Actor)} that may start from
+   * {@code expected}, as {@link #update(ObjectKey, Preconditions, UpdateFunction, Actor, StoredObject)} does: a failed
+   * precondition or {@code check} on it sends the delete to the current version read from the backend. The default
+   * ignores {@code expected}.
+   *
+   * @param expected a version of the object from this store, or null
+   */
+  default CompletionStage<StoredObject> delete(
+      ObjectKey key, Preconditions preconditions, java.util.function.Consumer<StoredObject> check, Actor actor,
+      StoredObject expected) {
+    return delete(key, preconditions, check, actor);
+  }
+
+  /**
    * Deletes an object, recording its last state in history and trash.
    *
    * @param check runs on the freshest state before every attempt; throwing aborts the delete (null: no check)

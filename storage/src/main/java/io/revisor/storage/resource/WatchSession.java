@@ -316,14 +316,15 @@ final class WatchSession implements ResourceWatch, KvWatchListener {
         return deleted(key, last, rv);
       });
     }
-    return previous.thenCombine(bodyOf(event.kv()), (old, now) -> {
+    Envelope stored = Envelope.decode(event.kv().key(), event.kv().value());
+    return previous.thenCombine(store.body(event.kv().key(), stored), (old, now) -> {
       boolean nowMatches = ObjectJson.matches(key, now, options.predicate());
       boolean oldMatches = old != null && ObjectJson.matches(key, old, options.predicate());
       if (nowMatches && (oldMatches || old == null && event.kv().version() > 1)) {
-        return event(WatchEvent.Type.MODIFIED, key, now, rv);
+        return WatchEvent.of(WatchEvent.Type.MODIFIED, VersionRecord.current(key, stored, now, rv));
       }
       if (nowMatches) {
-        return event(WatchEvent.Type.ADDED, key, now, rv);
+        return WatchEvent.of(WatchEvent.Type.ADDED, VersionRecord.current(key, stored, now, rv));
       }
       if (oldMatches) {
         return deleted(key, old, rv);

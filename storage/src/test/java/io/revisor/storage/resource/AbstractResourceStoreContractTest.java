@@ -12,13 +12,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.revisor.storage.kv.KeyRange;
 import io.revisor.storage.kv.KvOp;
 import io.revisor.storage.kv.KvStore;
-import io.revisor.storage.kv.KvWatch;
-import io.revisor.storage.kv.KvWatchListener;
 import io.revisor.storage.kv.RangeRequest;
-import io.revisor.storage.kv.RangeResult;
 import io.revisor.storage.kv.TxnRequest;
 import io.revisor.storage.kv.TxnResult;
-import io.revisor.storage.kv.WatchRequest;
 import io.revisor.storage.resource.WatchEvent.Type;
 import io.revisor.storage.selection.FieldSelector;
 import io.revisor.storage.selection.ObjectAttributes;
@@ -2581,47 +2577,18 @@ public abstract class AbstractResourceStoreContractTest {
   }
 
   /** A client of the shared backend that records every transaction; closing it leaves the backend's client open. */
-  protected static final class RecordingKv implements KvStore {
+  protected static final class RecordingKv extends io.revisor.storage.testing.ForwardingKvStore {
     final List<TxnRequest> txns = new CopyOnWriteArrayList<>();
-    private final KvStore delegate;
 
     RecordingKv(KvStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public CompletionStage<RangeResult> range(RangeRequest request) {
-      return delegate.range(request);
+      super(delegate);
     }
 
     @Override
     public CompletionStage<TxnResult> txn(TxnRequest request) {
       txns.add(request);
-      return delegate.txn(request);
+      return super.txn(request);
     }
-
-    @Override
-    public KvWatch watch(WatchRequest request, KvWatchListener listener) {
-      return delegate.watch(request, listener);
-    }
-
-    @Override
-    public CompletionStage<Long> compact(long revision) {
-      return delegate.compact(revision);
-    }
-
-    @Override
-    public CompletionStage<Long> currentRevision() {
-      return delegate.currentRevision();
-    }
-
-    @Override
-    public boolean progressIsExact() {
-      return delegate.progressIsExact();
-    }
-
-    @Override
-    public void close() {}
   }
 
   @Nested
