@@ -48,6 +48,11 @@ public final class MeteredResourceStore implements ResourceStore {
   }
 
   @Override
+  public CompletionStage<StoredObject> getNotOlderThan(ObjectKey key, long minRevision) {
+    return timed("get", () -> delegate.getNotOlderThan(key, minRevision));
+  }
+
+  @Override
   public CompletionStage<StoredObject> update(
       ObjectKey key, Preconditions preconditions, UpdateFunction update, Actor actor) {
     return timed("update", () -> delegate.update(key, preconditions, update, actor));

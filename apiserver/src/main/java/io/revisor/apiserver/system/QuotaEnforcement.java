@@ -64,6 +64,12 @@ final class QuotaEnforcement extends ForwardingResourceStore {
     }
   }
 
+  /** Reads are not limited: to the store below, whose cache may answer. */
+  @Override
+  public CompletionStage<StoredObject> getNotOlderThan(ObjectKey key, long minRevision) {
+    return delegate().getNotOlderThan(key, minRevision);
+  }
+
   @Override
   public CompletionStage<StoredObject> create(ObjectKey key, byte[] json, Actor actor) {
     return limited(key, false, quotas -> usage(key).thenCompose(used -> {

@@ -213,6 +213,23 @@ public abstract class AbstractResourceApiTest {
     }
 
     @Test
+    void notOlderThanAResourceVersionNeverAnswersAnOlderVersion() {
+      JsonNode current = create("a");
+      long created = rv(current);
+      assertThat(api.get(dashboards() + "?resourceVersion=0").code()).isEqualTo(200); // starts the watch cache, if on
+      for (int i = 0; i < 10; i++) {
+        String body = current.toString().replaceAll("\"title\":\"[^\"]*\"", "\"title\":\"v" + i + "\"");
+        Response updated = api.put(dashboards() + "/a", body);
+        assertThat(updated.code()).as(updated.toString()).isEqualTo(200);
+        current = updated.json();
+        // Written through this server: not older than its resourceVersion means this version (nothing newer exists).
+        assertThat(api.get(dashboards() + "/a?resourceVersion=" + rv(current)).json()).isEqualTo(current);
+        JsonNode any = api.get(dashboards() + "/a?resourceVersion=0").json();
+        assertThat(rv(any)).as("any version of it").isBetween(created, rv(current));
+      }
+    }
+
+    @Test
     void futureResourceVersionIsTooLarge() {
       JsonNode created = create("a");
       Response r = api.get(dashboards() + "/a?resourceVersion=" + (rv(created) + 1_000_000));

@@ -449,6 +449,21 @@ final class TypeCache {
     }
   }
 
+  /**
+   * A read of {@code key} not older than {@code minRevision} from memory, when the cache has reached it: the cached
+   * version, or NOT_FOUND when the cache holds none; else (not ready, or behind) the store's answer.
+   */
+  CompletionStage<StoredObject> get(ObjectKey key, long minRevision) {
+    Snapshot current = snapshot;
+    if (current == null || current.revision() < minRevision) {
+      return store.getNotOlderThan(key, minRevision);
+    }
+    Cached cached = current.objects().get(key);
+    return cached != null
+        ? CompletableFuture.completedFuture(cached.object)
+        : CompletableFuture.failedFuture(StorageException.notFound(key));
+  }
+
   /** The version of {@code key} the cache holds now, or null (none, or the cache is not ready). */
   StoredObject current(ObjectKey key) {
     Snapshot current = snapshot;

@@ -101,6 +101,18 @@ public final class WatchCache extends ForwardingResourceStore {
     return cache(type).watch(options, listener);
   }
 
+  /** From memory once the type's cache has reached {@code minRevision} (its first read starts it); else the store. */
+  @Override
+  public CompletionStage<StoredObject> getNotOlderThan(ObjectKey key, long minRevision) {
+    TypeCache cache;
+    try {
+      cache = cache(key.type());
+    } catch (StorageException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return cache.get(key, minRevision);
+  }
+
   /**
    * Starts from the cached version of the object, when the type's cache holds it (see the class comment); the
    * store's answer is the same as without the cache.

@@ -48,6 +48,20 @@ public interface ResourceStore extends AutoCloseable {
   CompletionStage<StoredObject> get(ObjectKey key, long revision);
 
   /**
+   * Reads a version of an object that is not older than {@code minRevision}, as Kubernetes reads a get with
+   * {@code resourceVersion=0} (any version: may be stale) or {@code resourceVersion=N} (not older than N). A store
+   * with a cache answers from memory once the cache has reached {@code minRevision}; the default answers as
+   * {@link #get get(key, 0)} (the current version, newer than any revision the store has reached). Wrappers that do not
+   * override it keep their own {@code get} in the path (the default calls it).
+   *
+   * @param minRevision 0 for any version, else the oldest revision the answer may be current at
+   * @throws StorageException NOT_FOUND when the object did not exist at the revision answered
+   */
+  default CompletionStage<StoredObject> getNotOlderThan(ObjectKey key, long minRevision) {
+    return get(key, 0);
+  }
+
+  /**
    * Guaranteed update: reads the current object, checks {@code preconditions}, applies {@code update} and writes
    * the result with a compare-and-swap; on a concurrent change it re-reads and tries again. A result equal to the
    * current object writes nothing and returns the current object unchanged.

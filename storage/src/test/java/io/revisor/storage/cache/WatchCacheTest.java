@@ -1,6 +1,7 @@
 package io.revisor.storage.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.revisor.storage.kv.KvStore;
 import io.revisor.storage.kv.embedded.EmbeddedKvStore;
@@ -54,6 +55,7 @@ class WatchCacheTest {
 
   /** The store, counting what reaches it, and able to break the cache's watch. */
   private static final class Counting extends ForwardingResourceStore {
+    final AtomicInteger gets = new AtomicInteger();
     final AtomicInteger lists = new AtomicInteger();
     final AtomicInteger watches = new AtomicInteger();
     final List<ResourceWatchListener> listeners = new CopyOnWriteArrayList<>();
@@ -64,6 +66,12 @@ class WatchCacheTest {
 
     ResourceStore raw() {
       return delegate();
+    }
+
+    @Override
+    public CompletionStage<StoredObject> get(ObjectKey key, long revision) {
+      gets.incrementAndGet();
+      return super.get(key, revision);
     }
 
     @Override
@@ -276,6 +284,28 @@ class WatchCacheTest {
     Awaitility.await().atMost(WAIT).until(() -> cache.stats().get(0).ready());
     assertThat(names(list(ListOptions.all()))).containsExactly("after", "before");
     assertThat(store.watches.get()).as("watching the store again").isEqualTo(2);
+  }
+
+  @Test
+  void getsOfAnyVersionOrNotOlderThanOneTheCacheHasReachedAreAnsweredFromMemory() {
+    StoredObject one = create("ns1", "one");
+    list(ListOptions.all()); // starts the type's cache
+    Awaitility.await().atMost(WAIT).until(() -> cache.stats().get(0).ready());
+    int before = store.gets.get();
+    assertThat(await(cache.getNotOlderThan(one.key(), 0)).resourceVersion()).isEqualTo(one.resourceVersion());
+    assertThat(await(cache.getNotOlderThan(one.key(), one.resourceVersion())).json()).isEqualTo(one.json());
+    assertThatThrownBy(() -> await(cache.getNotOlderThan(DASHBOARDS.key("ns1", "absent"), 0)))
+        .hasRootCauseInstanceOf(StorageException.class).rootCause()
+        .satisfies(e -> assertThat(((StorageException) e).code()).isEqualTo(StorageErrorCode.NOT_FOUND));
+    assertThat(store.gets.get()).as("gets that reached the store").isEqualTo(before);
+
+    // A revision the cache has not reached (here: one the store has not reached either) is the store's to answer.
+    assertThat(await(cache.getNotOlderThan(one.key(), revision() + 100)).resourceVersion())
+        .isEqualTo(one.resourceVersion());
+    assertThat(store.gets.get()).isEqualTo(before + 1);
+    // A consistent get is never the cache's.
+    await(cache.get(one.key(), 0));
+    assertThat(store.gets.get()).isEqualTo(before + 2);
   }
 
   @Test
