@@ -11,6 +11,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,6 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * WATCH over a chunked HTTP response (HTTP/1.1 or an HTTP/2 stream) or a WebSocket, one JSON event per chunk or
@@ -31,9 +34,12 @@ import java.util.stream.Collectors;
  * N sends only changes after N. {@code sendInitialEvents=true} sends the state not older than N, then, with bookmarks,
  * one BOOKMARK annotated {@code k8s.io/initial-events-end}. End: at {@code timeoutSeconds} (default: random in [30,
  * 60) minutes) the stream closes cleanly after a last bookmark; a compacted start or a watcher too slow to keep up
- * gets an ERROR event (410 Expired) and nothing after it.
+ * gets an ERROR event (410 Expired) and nothing after it. An HTTP/2 stream that the server stops writing to while its
+ * connection goes on is reset (see {@link StreamProgress}), so that the client watches again from its last
+ * resourceVersion.
  */
 final class WatchHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(WatchHandler.class);
   /**
    * Bytes of events allowed to wait for a stream whose storage watch does not pause when asked (see
    * {@link #READY_BYTES}) before the watcher counts as too slow; one event is always allowed, however large.
@@ -49,6 +55,15 @@ final class WatchHandler {
   private static final int MAX_BATCH_BYTES = 64 << 10;
   /** How soon a stream whose write queue was full looks again, should its drain handler not be called. */
   private static final long RECHECK_FULL_MILLIS = 20;
+  /** How soon a full HTTP/2 stream with nothing waiting looks again, to see whether it has stalled. */
+  private static final long RECHECK_IDLE_MILLIS = 1_000;
+  /**
+   * How long an HTTP/2 stream may write nothing, its write queue full, while other streams of its connection write,
+   * before it is reset (see {@link StreamProgress}).
+   */
+  static final long STALL_MILLIS = 10_000;
+  /** RST_STREAM's INTERNAL_ERROR: the server gives up on a stream it cannot write to. */
+  private static final long INTERNAL_ERROR = 0x2;
   private static final String TOO_SLOW =
       "The watch fell too far behind the stream of changes and was closed; list again to resume.";
 
@@ -96,7 +111,7 @@ final class WatchHandler {
     if (websocket) {
       request.routing().request().toWebSocket()
           .onFailure(failure -> request.routing().fail(ApiException.badRequest("websocket upgrade failed: " + failure.getMessage())))
-          .onSuccess(ws -> new Stream(request, as, params, options, timeout, new WebSocketSink(ws)).start());
+          .onSuccess(ws -> new Stream(request, as, params, options, timeout, new WebSocketSink(ws), null).start());
     } else {
       HttpServerResponse response = request.routing().response();
       response.setStatusCode(200).putHeader("Content-Type", as.contentType())
@@ -107,7 +122,10 @@ final class WatchHandler {
       }
       // Headers go out now: a client waits for them before reading events, and there may be none for a while.
       response.writeHead();
-      new Stream(request, as, params, options, timeout, new ResponseSink(response)).start();
+      StreamProgress progress = request.routing().request().version() == HttpVersion.HTTP_2
+          ? StreamProgress.open(request.routing().request().connection(), STALL_MILLIS * 1_000_000L, System.nanoTime())
+          : null;
+      new Stream(request, as, params, options, timeout, new ResponseSink(response), progress).start();
     }
   }
 
@@ -149,7 +167,8 @@ final class WatchHandler {
 
   /** Where a watch's events go. */
   private interface Sink {
-    void write(Buffer event);
+    /** Writes; the future completes when the bytes have gone out. */
+    Future<Void> write(Buffer event);
 
     /** Whether one write may carry several events (a byte stream), or each must be its own message. */
     boolean batches();
@@ -157,6 +176,9 @@ final class WatchHandler {
     boolean full();
 
     void end();
+
+    /** Ends the stream at once, without what is queued (an HTTP/2 stream is reset). */
+    void abort();
 
     boolean closed();
 
@@ -173,8 +195,8 @@ final class WatchHandler {
     }
 
     @Override
-    public void write(Buffer event) {
-      response.write(event);
+    public Future<Void> write(Buffer event) {
+      return response.write(event);
     }
 
     @Override
@@ -191,6 +213,13 @@ final class WatchHandler {
     public void end() {
       if (!response.ended() && !response.closed()) {
         response.end();
+      }
+    }
+
+    @Override
+    public void abort() {
+      if (!response.closed()) {
+        response.reset(INTERNAL_ERROR);
       }
     }
 
@@ -218,8 +247,8 @@ final class WatchHandler {
     }
 
     @Override
-    public void write(Buffer event) {
-      socket.writeTextMessage(event.toString(java.nio.charset.StandardCharsets.UTF_8));
+    public Future<Void> write(Buffer event) {
+      return socket.writeTextMessage(event.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override
@@ -236,6 +265,13 @@ final class WatchHandler {
     public void end() {
       if (!socket.isClosed()) {
         socket.close((short) 1000);
+      }
+    }
+
+    @Override
+    public void abort() {
+      if (!socket.isClosed()) {
+        socket.close((short) 1011);
       }
     }
 
@@ -286,16 +322,21 @@ final class WatchHandler {
     private long deadlineTimer = -1;
     private long bookmarkTimer = -1;
     private long recheckTimer = -1;
+    private long recheckDelay;
+    /** Whether its writes go out while the write queue is full, for an HTTP/2 stream; null otherwise. */
+    private final StreamProgress progress;
+    private boolean stalled;
     private Runnable unregister = () -> { };
 
     Stream(ResourceRequest request, MediaTypes.Representation as, ReadParams params, WatchOptions options,
-        Duration timeout, Sink sink) {
+        Duration timeout, Sink sink, StreamProgress progress) {
       this.request = request;
       this.as = as;
       this.params = params;
       this.options = options;
       this.timeout = timeout;
       this.sink = sink;
+      this.progress = progress;
       this.context = request.routing().vertx().getOrCreateContext();
       this.lastRevision = options.revision();
     }
@@ -409,15 +450,56 @@ final class WatchHandler {
       }
       if (finished) {
         pending.clear();
-      } else if (sink.full() && !pending.isEmpty() && recheckTimer < 0) {
-        // The sink's drain handler resumes; as it may not be called for every way a queue fills (an HTTP/2 stream
-        // also waits for its connection), the queue is looked at again shortly too.
-        recheckTimer = api.vertx().setTimer(RECHECK_FULL_MILLIS, id -> {
+        return;
+      }
+      boolean full = sink.full();
+      if (progress != null && progress.stalled(full, System.nanoTime())) {
+        stall();
+      } else if (full) {
+        recheck();
+      }
+      // Otherwise an event queued during this run has scheduled the next one.
+    }
+
+    /**
+     * Looks at a full write queue again soon. The sink's drain handler resumes; as it may not be called for every way
+     * a queue fills (an HTTP/2 stream also waits for its connection), the queue is looked at again shortly while
+     * events wait, and an HTTP/2 stream with nothing waiting is looked at now and then to see whether it stalled.
+     */
+    private void recheck() {
+      long delay;
+      if (!pending.isEmpty()) {
+        delay = RECHECK_FULL_MILLIS;
+      } else if (progress != null) {
+        delay = RECHECK_IDLE_MILLIS;
+      } else {
+        return;
+      }
+      if (recheckTimer >= 0 && recheckDelay > delay) {
+        api.vertx().cancelTimer(recheckTimer);
+        recheckTimer = -1;
+      }
+      if (recheckTimer < 0) {
+        recheckDelay = delay;
+        recheckTimer = api.vertx().setTimer(delay, id -> {
           recheckTimer = -1;
           drain();
         });
       }
-      // Otherwise an event queued during this run has scheduled the next one.
+    }
+
+    /**
+     * Ends a stream that the server no longer writes to while its connection goes on: what is queued cannot go out
+     * (an ERROR event would wait behind it too), so the stream is reset and the client watches again from the last
+     * resourceVersion it got.
+     */
+    private void stall() {
+      LOG.warn("reset an HTTP/2 watch stream of {} ({} events waiting): its write queue was full and it wrote nothing "
+          + "for {} ms while other streams of its connection wrote (a stalled stream, see BENCHMARKS.md finding 8)",
+          request.definition().names().plural(), pending.size(), progress.fullFor(System.nanoTime()) / 1_000_000);
+      stalled = true;
+      finish();
+      pending.clear();
     }
 
     /** Writes {@code lines} ({@code bytes} in all) in one write: one buffer of that size, each line copied once. */
@@ -433,7 +515,10 @@ final class WatchHandler {
       for (Line line : lines) {
         line.appendTo(buffer);
       }
-      sink.write(buffer);
+      Future<Void> written = sink.write(buffer);
+      if (progress != null) {
+        written.onSuccess(v -> progress.written(System.nanoTime()));
+      }
     }
 
     private void close(StorageException error) {
@@ -498,7 +583,14 @@ final class WatchHandler {
       if (watch != null) {
         watch.close();
       }
-      sink.end();
+      if (progress != null) {
+        progress.close();
+      }
+      if (stalled) {
+        sink.abort();
+      } else {
+        sink.end();
+      }
     }
   }
 }
