@@ -180,6 +180,9 @@ final class WatchHandler {
     /** Ends the stream at once, without what is queued (an HTTP/2 stream is reset). */
     void abort();
 
+    /** What the transport holds for the stream, for a log line. */
+    String state();
+
     boolean closed();
 
     void onClose(Runnable action);
@@ -221,6 +224,11 @@ final class WatchHandler {
       if (!response.closed()) {
         response.reset(INTERNAL_ERROR);
       }
+    }
+
+    @Override
+    public String state() {
+      return Http2StreamState.describe(response);
     }
 
     @Override
@@ -273,6 +281,11 @@ final class WatchHandler {
       if (!socket.isClosed()) {
         socket.close((short) 1011);
       }
+    }
+
+    @Override
+    public String state() {
+      return "a WebSocket";
     }
 
     @Override
@@ -495,8 +508,9 @@ final class WatchHandler {
      */
     private void stall() {
       LOG.warn("reset an HTTP/2 watch stream of {} ({} events waiting): its write queue was full and it wrote nothing "
-          + "for {} ms while other streams of its connection wrote (a stalled stream, see BENCHMARKS.md finding 8)",
-          request.definition().names().plural(), pending.size(), progress.fullFor(System.nanoTime()) / 1_000_000);
+          + "for {} ms while other streams of its connection wrote (a stalled stream, see BENCHMARKS.md finding 8); {}",
+          request.definition().names().plural(), pending.size(), progress.fullFor(System.nanoTime()) / 1_000_000,
+          sink.state());
       stalled = true;
       finish();
       pending.clear();
