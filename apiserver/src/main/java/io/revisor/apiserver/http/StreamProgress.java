@@ -1,7 +1,7 @@
 package io.revisor.apiserver.http;
 
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 
 /**
  * Whether one watch stream of a multiplexed (HTTP/2) connection has stopped while the connection goes on: its write
@@ -17,10 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * the streams of a connection share when one of them last wrote.
  */
 final class StreamProgress {
-  private static final Map<Object, Shared> CONNECTIONS = new ConcurrentHashMap<>();
+  /**
+   * The connections with streams followed now. Weak keys: a connection whose streams were never closed here (a watch
+   * that failed to start) is forgotten with the connection itself.
+   */
+  private static final Map<Object, Shared> CONNECTIONS = new WeakHashMap<>();
 
   /** The watch streams of one connection: how many there are, and when a write of one of them last went out. */
   private static final class Shared {
+    /** Guarded by {@link #CONNECTIONS}. */
     private int streams;
     private volatile long lastWritten;
   }
@@ -48,11 +53,11 @@ final class StreamProgress {
    * @param now the time the stream starts
    */
   static StreamProgress open(Object connection, long stallNanos, long now) {
-    Shared shared = CONNECTIONS.compute(connection, (key, existing) -> {
-      Shared s = existing != null ? existing : new Shared();
-      s.streams++;
-      return s;
-    });
+    Shared shared;
+    synchronized (CONNECTIONS) {
+      shared = CONNECTIONS.computeIfAbsent(connection, key -> new Shared());
+      shared.streams++;
+    }
     return new StreamProgress(connection, shared, stallNanos, now);
   }
 
@@ -96,11 +101,17 @@ final class StreamProgress {
       return;
     }
     closed = true;
-    CONNECTIONS.computeIfPresent(connection, (key, s) -> --s.streams == 0 ? null : s);
+    synchronized (CONNECTIONS) {
+      if (--shared.streams == 0 && CONNECTIONS.get(connection) == shared) {
+        CONNECTIONS.remove(connection);
+      }
+    }
   }
 
   /** How many connections have streams followed now (for tests). */
   static int connections() {
-    return CONNECTIONS.size();
+    synchronized (CONNECTIONS) {
+      return CONNECTIONS.size();
+    }
   }
 }
