@@ -90,6 +90,14 @@ final class StreamProgress {
         && now - others < stallNanos;
   }
 
+  /**
+   * How long, at {@code now}, the write queue has been full with nothing of this stream written, in nanoseconds; 0
+   * when it is not full.
+   */
+  long quietFor(long now) {
+    return full ? now - Math.max(fullSince, lastWritten) : 0;
+  }
+
   /** How long the write queue has been full at {@code now}, in nanoseconds; 0 when it is not full. */
   long fullFor(long now) {
     return full ? now - fullSince : 0;

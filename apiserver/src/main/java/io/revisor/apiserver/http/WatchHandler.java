@@ -62,6 +62,11 @@ final class WatchHandler {
    * before it is reset (see {@link StreamProgress}).
    */
   static final long STALL_MILLIS = 10_000;
+  /**
+   * How long an HTTP/2 stream may write nothing, its write queue full, before it is checked for a missed writability
+   * change (and at most how often), see {@link Http2StreamState#nudge}.
+   */
+  static final long NUDGE_MILLIS = 1_000;
   /** RST_STREAM's INTERNAL_ERROR: the server gives up on a stream it cannot write to. */
   private static final long INTERNAL_ERROR = 0x2;
   private static final String TOO_SLOW =
@@ -183,6 +188,9 @@ final class WatchHandler {
     /** What the transport holds for the stream, for a log line. */
     String state();
 
+    /** Repairs a missed writability change of an HTTP/2 stream; whether there was one. */
+    boolean nudge();
+
     boolean closed();
 
     void onClose(Runnable action);
@@ -229,6 +237,11 @@ final class WatchHandler {
     @Override
     public String state() {
       return Http2StreamState.describe(response);
+    }
+
+    @Override
+    public boolean nudge() {
+      return Http2StreamState.nudge(response);
     }
 
     @Override
@@ -289,6 +302,11 @@ final class WatchHandler {
     }
 
     @Override
+    public boolean nudge() {
+      return false;
+    }
+
+    @Override
     public boolean closed() {
       return socket.isClosed();
     }
@@ -339,6 +357,7 @@ final class WatchHandler {
     /** Whether its writes go out while the write queue is full, for an HTTP/2 stream; null otherwise. */
     private final StreamProgress progress;
     private boolean stalled;
+    private long lastNudge;
     private Runnable unregister = () -> { };
 
     Stream(ResourceRequest request, MediaTypes.Representation as, ReadParams params, WatchOptions options,
@@ -466,9 +485,10 @@ final class WatchHandler {
         return;
       }
       boolean full = sink.full();
-      if (progress != null && progress.stalled(full, System.nanoTime())) {
+      long now = System.nanoTime();
+      if (progress != null && progress.stalled(full, now)) {
         stall();
-      } else if (full) {
+      } else if (full && !nudged(now)) {
         recheck();
       }
       // Otherwise an event queued during this run has scheduled the next one.
@@ -499,6 +519,28 @@ final class WatchHandler {
           drain();
         });
       }
+    }
+
+    /**
+     * Repairs a missed writability change of a stream whose queue has been full, with nothing of its own written, for
+     * {@link #NUDGE_MILLIS} (looked at once per that time at most): Netty has the stream writable, Vert.x still waits
+     * (BENCHMARKS.md, finding 8). Told, Vert.x writes what it queued; what waits here follows.
+     *
+     * @return whether the stream was repaired
+     */
+    private boolean nudged(long now) {
+      long after = NUDGE_MILLIS * 1_000_000L;
+      if (progress == null || progress.quietFor(now) < after || now - lastNudge < after) {
+        return false;
+      }
+      lastNudge = now;
+      if (!sink.nudge()) {
+        return false;
+      }
+      LOG.info("told a watch stream of {} that it is writable: Vert.x had missed it ({} ms full; see BENCHMARKS.md "
+          + "finding 8)", request.definition().names().plural(), progress.fullFor(now) / 1_000_000);
+      scheduleDrain();
+      return true;
     }
 
     /**
