@@ -42,20 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WatchStallTest {
   private static final String NOTES = "/apis/test.revisor.io/v1/namespaces/stall/notes";
-  private static final String DEFINITIONS = """
-      apiVersion: apiextensions.k8s.io/v1
-      kind: CustomResourceDefinition
-      metadata: {name: notes.test.revisor.io}
-      spec:
-        group: test.revisor.io
-        scope: Namespaced
-        names: {plural: notes, kind: Note}
-        versions:
-          - name: v1
-            served: true
-            storage: true
-            schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
-      """;
   /** Enough 4 KiB events to fill a 64 KiB stream window and the server's write queue behind it. */
   private static final int FILL = 40;
 
@@ -69,7 +55,7 @@ class WatchStallTest {
 
   @BeforeAll
   void start() throws IOException {
-    Files.writeString(definitions.resolve("notes.yaml"), DEFINITIONS);
+    Files.writeString(definitions.resolve("notes.yaml"), WatchStreamTest.DEFINITIONS);
     server = RevisorServer.embedded("--resource-definitions=" + definitions);
     api = server.admin();
     vertx = Vertx.vertx();
