@@ -4,14 +4,14 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * Whether one watch stream of a multiplexed (HTTP/2) connection has stopped while the connection goes on: its write
- * queue has been full for the whole stall time, none of its writes went out in that time, and a write of another
- * stream of the same connection went out after this one's last and within the stall time.
+ * Whether the writes of one watch stream of a multiplexed (HTTP/2) connection go out, and whether it has stopped while
+ * the connection goes on: a write of it has waited, with none of its writes going out, for the whole stall time, and
+ * a write of another stream of the same connection went out after this one's last and within the stall time.
  *
  * <p>A client that stops reading, or a connection that stops moving, stops every stream of the connection, and is
  * not a stall (the bounded buffers and 410 handle it); a stream that gets any write out is not stalled either, however
  * slow. What is left is a stream that the server itself no longer writes to: Vert.x 5.1.6's HTTP/2 server can leave
- * a stream's write queue full for good while the client's windows are open (BENCHMARKS.md, finding 8).
+ * a stream waiting for good while the client's windows are open (BENCHMARKS.md, finding 8).
  *
  * <p>Times are {@link System#nanoTime()} values. One instance belongs to one stream and is used on its event loop;
  * the streams of a connection share when one of them last wrote.
@@ -34,8 +34,8 @@ final class StreamProgress {
   private final Shared shared;
   private final long stallNanos;
   private long lastWritten;
-  private boolean full;
-  private long fullSince;
+  private int waiting;
+  private long waitingSince;
   private boolean closed;
 
   private StreamProgress(Object connection, Shared shared, long stallNanos, long now) {
@@ -61,46 +61,48 @@ final class StreamProgress {
     return new StreamProgress(connection, shared, stallNanos, now);
   }
 
-  /** A write of this stream went out at {@code now}. */
-  void written(long now) {
-    lastWritten = now;
-    shared.lastWritten = now;
+  /** A write of this stream was handed to the transport at {@code now}. */
+  void sent(long now) {
+    if (waiting++ == 0) {
+      waitingSince = now;
+    }
+  }
+
+  /** A write of this stream went out ({@code written}) or failed at {@code now}. */
+  void done(boolean written, long now) {
+    if (waiting > 0) {
+      waiting--;
+    }
+    if (written) {
+      lastWritten = now;
+      shared.lastWritten = now;
+    }
+  }
+
+  /** Whether a write of this stream has not gone out yet. */
+  boolean waiting() {
+    return waiting > 0;
   }
 
   /**
-   * Records whether the stream's write queue is full at {@code now}.
-   *
-   * @return whether the stream has stalled: full since at least the stall time, nothing of its own written in that
-   *     time, and another stream of the connection written since (and within the stall time)
-   */
-  boolean stalled(boolean fullNow, long now) {
-    if (!fullNow) {
-      full = false;
-      return false;
-    }
-    if (!full) {
-      full = true;
-      fullSince = now;
-      return false;
-    }
-    long others = shared.lastWritten;
-    return now - fullSince >= stallNanos
-        && now - lastWritten >= stallNanos
-        && others - Math.max(fullSince, lastWritten) > 0
-        && now - others < stallNanos;
-  }
-
-  /**
-   * How long, at {@code now}, the write queue has been full with nothing of this stream written, in nanoseconds; 0
-   * when it is not full.
+   * How long, at {@code now}, a write of this stream has waited with none of its writes going out, in nanoseconds; 0
+   * when none waits.
    */
   long quietFor(long now) {
-    return full ? now - Math.max(fullSince, lastWritten) : 0;
+    return waiting > 0 ? now - Math.max(waitingSince, lastWritten) : 0;
   }
 
-  /** How long the write queue has been full at {@code now}, in nanoseconds; 0 when it is not full. */
-  long fullFor(long now) {
-    return full ? now - fullSince : 0;
+  /**
+   * Whether the stream has stalled at {@code now}: a write of it has waited for at least the stall time with none of
+   * its writes going out, and another stream of the connection has written since (and within the stall time).
+   */
+  boolean stalled(long now) {
+    if (waiting == 0) {
+      return false;
+    }
+    long since = Math.max(waitingSince, lastWritten);
+    long others = shared.lastWritten;
+    return now - since >= stallNanos && others - since > 0 && now - others < stallNanos;
   }
 
   /** Stops following the stream; the connection is forgotten with its last stream. Idempotent. */

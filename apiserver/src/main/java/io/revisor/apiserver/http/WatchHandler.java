@@ -55,18 +55,18 @@ final class WatchHandler {
   private static final int MAX_BATCH_BYTES = 64 << 10;
   /** How soon a stream whose write queue was full looks again, should its drain handler not be called. */
   private static final long RECHECK_FULL_MILLIS = 20;
-  /** How soon a full HTTP/2 stream with nothing waiting looks again, to see whether it has stalled. */
-  private static final long RECHECK_IDLE_MILLIS = 1_000;
   /**
-   * How long an HTTP/2 stream may write nothing, its write queue full, while other streams of its connection write,
-   * before it is reset (see {@link StreamProgress}).
+   * How long a write of an HTTP/2 stream may wait, none of the stream's writes going out, while other streams of its
+   * connection write, before the stream is reset (see {@link StreamProgress}).
    */
   static final long STALL_MILLIS = 10_000;
   /**
-   * How long an HTTP/2 stream may write nothing, its write queue full, before it is checked for a missed writability
-   * change (and at most how often), see {@link Http2StreamState#nudge}.
+   * How often an HTTP/2 stream with a write waiting is looked at: a write that has waited this long, none of the
+   * stream's writes going out, has the stream checked for a missed writability change ({@link Http2StreamState#nudge}).
    */
-  static final long NUDGE_MILLIS = 1_000;
+  static final long CHECK_MILLIS = 1_000;
+  /** Missed writability changes repaired, in all (for the log). */
+  private static final AtomicLong NUDGES = new AtomicLong();
   /** RST_STREAM's INTERNAL_ERROR: the server gives up on a stream it cannot write to. */
   private static final long INTERNAL_ERROR = 0x2;
   private static final String TOO_SLOW =
@@ -353,11 +353,10 @@ final class WatchHandler {
     private long deadlineTimer = -1;
     private long bookmarkTimer = -1;
     private long recheckTimer = -1;
-    private long recheckDelay;
-    /** Whether its writes go out while the write queue is full, for an HTTP/2 stream; null otherwise. */
+    /** Whether its writes go out, for an HTTP/2 stream; null otherwise. */
     private final StreamProgress progress;
+    private long checkTimer = -1;
     private boolean stalled;
-    private long lastNudge;
     private Runnable unregister = () -> { };
 
     Stream(ResourceRequest request, MediaTypes.Representation as, ReadParams params, WatchOptions options,
@@ -484,63 +483,49 @@ final class WatchHandler {
         pending.clear();
         return;
       }
-      boolean full = sink.full();
-      long now = System.nanoTime();
-      if (progress != null && progress.stalled(full, now)) {
-        stall();
-      } else if (full && !nudged(now)) {
-        recheck();
+      if (sink.full() && !pending.isEmpty() && recheckTimer < 0) {
+        // The sink's drain handler resumes; as it may not be called for every way a queue fills (an HTTP/2 stream
+        // also waits for its connection), the queue is looked at again shortly too.
+        recheckTimer = api.vertx().setTimer(RECHECK_FULL_MILLIS, id -> {
+          recheckTimer = -1;
+          drain();
+        });
       }
       // Otherwise an event queued during this run has scheduled the next one.
     }
 
     /**
-     * Looks at a full write queue again soon. The sink's drain handler resumes; as it may not be called for every way
-     * a queue fills (an HTTP/2 stream also waits for its connection), the queue is looked at again shortly while
-     * events wait, and an HTTP/2 stream with nothing waiting is looked at now and then to see whether it stalled.
+     * Looks at an HTTP/2 stream with a write waiting, every {@link #CHECK_MILLIS} while one waits. A write that has
+     * waited that long, none of the stream's writes going out, has the stream checked for a missed writability change
+     * (Netty has the stream writable, Vert.x still waits: BENCHMARKS.md, finding 8), which is repaired: Vert.x writes
+     * what it holds, and what waits here follows. A stream stalled for {@link #STALL_MILLIS} is reset.
      */
-    private void recheck() {
-      long delay;
-      if (!pending.isEmpty()) {
-        delay = RECHECK_FULL_MILLIS;
-      } else if (progress != null) {
-        delay = RECHECK_IDLE_MILLIS;
-      } else {
+    private void check() {
+      checkTimer = -1;
+      if (finished) {
         return;
       }
-      if (recheckTimer >= 0 && recheckDelay > delay) {
-        api.vertx().cancelTimer(recheckTimer);
-        recheckTimer = -1;
+      long now = System.nanoTime();
+      if (progress.stalled(now)) {
+        stall(now);
+        return;
       }
-      if (recheckTimer < 0) {
-        recheckDelay = delay;
-        recheckTimer = api.vertx().setTimer(delay, id -> {
-          recheckTimer = -1;
-          drain();
-        });
+      if (progress.quietFor(now) >= CHECK_MILLIS * 1_000_000L && sink.nudge()) {
+        long nudges = NUDGES.incrementAndGet();
+        if (Long.bitCount(nudges) == 1) { // the 1st, 2nd, 4th, 8th... in this server
+          LOG.info("told a watch stream of {} that it is writable, which Vert.x had missed for {} ms ({} streams so "
+              + "far; see BENCHMARKS.md finding 8)", request.definition().names().plural(),
+              progress.quietFor(now) / 1_000_000, nudges);
+        }
+        scheduleDrain();
       }
+      armCheck();
     }
 
-    /**
-     * Repairs a missed writability change of a stream whose queue has been full, with nothing of its own written, for
-     * {@link #NUDGE_MILLIS} (looked at once per that time at most): Netty has the stream writable, Vert.x still waits
-     * (BENCHMARKS.md, finding 8). Told, Vert.x writes what it queued; what waits here follows.
-     *
-     * @return whether the stream was repaired
-     */
-    private boolean nudged(long now) {
-      long after = NUDGE_MILLIS * 1_000_000L;
-      if (progress == null || progress.quietFor(now) < after || now - lastNudge < after) {
-        return false;
+    private void armCheck() {
+      if (checkTimer < 0 && progress.waiting()) {
+        checkTimer = api.vertx().setTimer(CHECK_MILLIS, id -> check());
       }
-      lastNudge = now;
-      if (!sink.nudge()) {
-        return false;
-      }
-      LOG.info("told a watch stream of {} that it is writable: Vert.x had missed it ({} ms full; see BENCHMARKS.md "
-          + "finding 8)", request.definition().names().plural(), progress.fullFor(now) / 1_000_000);
-      scheduleDrain();
-      return true;
     }
 
     /**
@@ -548,11 +533,10 @@ final class WatchHandler {
      * (an ERROR event would wait behind it too), so the stream is reset and the client watches again from the last
      * resourceVersion it got.
      */
-    private void stall() {
-      LOG.warn("reset an HTTP/2 watch stream of {} ({} events waiting): its write queue was full and it wrote nothing "
-          + "for {} ms while other streams of its connection wrote (a stalled stream, see BENCHMARKS.md finding 8); {}",
-          request.definition().names().plural(), pending.size(), progress.fullFor(System.nanoTime()) / 1_000_000,
-          sink.state());
+    private void stall(long now) {
+      LOG.warn("reset an HTTP/2 watch stream of {} ({} events waiting): none of its writes went out for {} ms while "
+          + "other streams of its connection wrote (a stalled stream, see BENCHMARKS.md finding 8); {}",
+          request.definition().names().plural(), pending.size(), progress.quietFor(now) / 1_000_000, sink.state());
       stalled = true;
       finish();
       pending.clear();
@@ -573,7 +557,9 @@ final class WatchHandler {
       }
       Future<Void> written = sink.write(buffer);
       if (progress != null) {
-        written.onSuccess(v -> progress.written(System.nanoTime()));
+        progress.sent(System.nanoTime());
+        written.onComplete(done -> progress.done(done.succeeded(), System.nanoTime()));
+        armCheck();
       }
     }
 
@@ -635,6 +621,9 @@ final class WatchHandler {
       }
       if (recheckTimer >= 0) {
         api.vertx().cancelTimer(recheckTimer);
+      }
+      if (checkTimer >= 0) {
+        api.vertx().cancelTimer(checkTimer);
       }
       if (watch != null) {
         watch.close();

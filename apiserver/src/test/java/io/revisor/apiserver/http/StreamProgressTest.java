@@ -29,62 +29,78 @@ class StreamProgressTest {
     other = StreamProgress.open(connection, STALL, now);
   }
 
+  /** {@code progress} writes at {@code now} and the write goes out at once. */
+  private static void writes(StreamProgress progress, long now) {
+    progress.sent(now);
+    progress.done(true, now);
+  }
+
   @Test
-  void aStreamFullForTheStallTimeWhileAnotherOfItsConnectionWritesHasStalled() {
+  void aStreamWhoseWriteWaitsForTheStallTimeWhileAnotherOfItsConnectionWritesHasStalled() {
     open(0);
-    stream.written(1 * S);
-    assertThat(stream.stalled(true, 2 * S)).as("just full").isFalse();
-    other.written(5 * S);
-    assertThat(stream.stalled(true, 11 * S)).as("full for 9 s").isFalse();
-    other.written(11 * S);
-    assertThat(stream.stalled(true, 12 * S)).as("full for 10 s, nothing of its own written for 11 s").isTrue();
-    assertThat(stream.fullFor(12 * S)).isEqualTo(10 * S);
+    writes(stream, 1 * S);
+    stream.sent(2 * S);
+    assertThat(stream.waiting()).isTrue();
+    writes(other, 5 * S);
+    assertThat(stream.stalled(11 * S)).as("waiting for 9 s").isFalse();
+    assertThat(stream.quietFor(11 * S)).isEqualTo(9 * S);
+    writes(other, 11 * S);
+    assertThat(stream.stalled(12 * S)).as("waiting for 10 s").isTrue();
   }
 
   @Test
   void aStreamWhoseConnectionDoesNotMoveHasNotStalled() {
     open(0);
-    stream.written(1 * S);
-    other.written(1 * S);
-    assertThat(stream.stalled(true, 2 * S)).isFalse();
-    assertThat(stream.stalled(true, 30 * S)).as("nobody on the connection wrote: a client that does not read")
-        .isFalse();
+    stream.sent(1 * S);
+    other.sent(1 * S);
+    assertThat(stream.stalled(30 * S)).as("nobody on the connection wrote: a client that does not read").isFalse();
   }
 
   @Test
   void anotherStreamsOldWriteDoesNotCount() {
     open(0);
-    stream.written(1 * S);
-    assertThat(stream.stalled(true, 2 * S)).isFalse();
-    other.written(3 * S);
-    assertThat(stream.stalled(true, 14 * S)).as("the other stream wrote 11 s ago").isFalse();
-    other.written(14 * S);
-    assertThat(stream.stalled(true, 15 * S)).isTrue();
+    stream.sent(1 * S);
+    writes(other, 3 * S);
+    assertThat(stream.stalled(14 * S)).as("the other stream wrote 11 s ago").isFalse();
+    writes(other, 14 * S);
+    assertThat(stream.stalled(15 * S)).isTrue();
   }
 
   @Test
   void aSlowStreamThatGetsWritesOutHasNotStalled() {
     open(0);
+    stream.sent(0);
     for (long t = 1; t <= 60; t++) {
-      other.written(t * S);
+      writes(other, t * S);
       if (t % 9 == 0) {
-        stream.written(t * S); // one write out every 9 s, its queue full all the time
+        stream.done(true, t * S); // one write out every 9 s, another always waiting
+        stream.sent(t * S);
       }
-      assertThat(stream.stalled(true, t * S)).as("at %d s", t).isFalse();
+      assertThat(stream.stalled(t * S)).as("at %d s", t).isFalse();
     }
   }
 
   @Test
-  void aQueueThatIsNotFullStartsTheStallTimeAgain() {
+  void aStreamWithNothingWaitingHasNotStalled() {
     open(0);
-    stream.written(1 * S);
-    assertThat(stream.stalled(true, 2 * S)).isFalse();
-    assertThat(stream.stalled(false, 8 * S)).isFalse();
-    assertThat(stream.fullFor(8 * S)).isZero();
-    assertThat(stream.stalled(true, 9 * S)).isFalse();
-    other.written(18 * S);
-    assertThat(stream.stalled(true, 18 * S)).as("full again for 9 s only").isFalse();
-    assertThat(stream.stalled(true, 19 * S)).isTrue();
+    writes(stream, 1 * S);
+    writes(other, 20 * S);
+    assertThat(stream.waiting()).isFalse();
+    assertThat(stream.quietFor(20 * S)).isZero();
+    assertThat(stream.stalled(20 * S)).isFalse();
+  }
+
+  @Test
+  void aFailedWriteStopsWaitingWithoutCountingAsWritten() {
+    open(0);
+    stream.sent(1 * S);
+    stream.sent(2 * S);
+    stream.done(false, 3 * S);
+    assertThat(stream.waiting()).isTrue();
+    writes(other, 12 * S);
+    assertThat(stream.stalled(12 * S)).as("the first write waits since 1 s").isTrue();
+    stream.done(false, 12 * S);
+    assertThat(stream.waiting()).isFalse();
   }
 
   @Test
