@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * N sends only changes after N. {@code sendInitialEvents=true} sends the state not older than N, then, with bookmarks,
  * one BOOKMARK annotated {@code k8s.io/initial-events-end}. End: at {@code timeoutSeconds} (default: random in [30,
  * 60) minutes) the stream closes cleanly after a last bookmark; a compacted start or a watcher too slow to keep up
- * gets an ERROR event (410 Expired) and nothing after it. An HTTP/2 stream that the server stops writing to while its
- * connection goes on is reset (see {@link StreamProgress}), so that the client watches again from its last
- * resourceVersion.
+ * gets an ERROR event (410 Expired) and nothing after it. An HTTP/2 stream that Vert.x stops writing to is told
+ * again that it is writable ({@link Http2StreamState#nudge}), and reset if its writes still do not go out while its
+ * connection's do ({@link StreamProgress}), so that the client watches again from its last resourceVersion.
  */
 final class WatchHandler {
   private static final Logger LOG = LoggerFactory.getLogger(WatchHandler.class);
