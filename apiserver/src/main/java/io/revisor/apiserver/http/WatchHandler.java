@@ -11,6 +11,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,6 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * WATCH over a chunked HTTP response (HTTP/1.1 or an HTTP/2 stream) or a WebSocket, one JSON event per chunk or
@@ -31,9 +34,12 @@ import java.util.stream.Collectors;
  * N sends only changes after N. {@code sendInitialEvents=true} sends the state not older than N, then, with bookmarks,
  * one BOOKMARK annotated {@code k8s.io/initial-events-end}. End: at {@code timeoutSeconds} (default: random in [30,
  * 60) minutes) the stream closes cleanly after a last bookmark; a compacted start or a watcher too slow to keep up
- * gets an ERROR event (410 Expired) and nothing after it.
+ * gets an ERROR event (410 Expired) and nothing after it. An HTTP/2 stream that Vert.x stops writing to is told
+ * again that it is writable ({@link Http2StreamState#nudge}), and reset if its writes still do not go out while its
+ * connection's do ({@link StreamProgress}), so that the client watches again from its last resourceVersion.
  */
 final class WatchHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(WatchHandler.class);
   /**
    * Bytes of events allowed to wait for a stream whose storage watch does not pause when asked (see
    * {@link #READY_BYTES}) before the watcher counts as too slow; one event is always allowed, however large.
@@ -49,6 +55,20 @@ final class WatchHandler {
   private static final int MAX_BATCH_BYTES = 64 << 10;
   /** How soon a stream whose write queue was full looks again, should its drain handler not be called. */
   private static final long RECHECK_FULL_MILLIS = 20;
+  /**
+   * How long a write of an HTTP/2 stream may wait, none of the stream's writes going out, while other streams of its
+   * connection write, before the stream is reset (see {@link StreamProgress}).
+   */
+  static final long STALL_MILLIS = 10_000;
+  /**
+   * How often an HTTP/2 stream with a write waiting is looked at: a write that has waited this long, none of the
+   * stream's writes going out, has the stream checked for a missed writability change ({@link Http2StreamState#nudge}).
+   */
+  static final long CHECK_MILLIS = 1_000;
+  /** Missed writability changes repaired, in all (for the log). */
+  private static final AtomicLong NUDGES = new AtomicLong();
+  /** RST_STREAM's INTERNAL_ERROR: the server gives up on a stream it cannot write to. */
+  private static final long INTERNAL_ERROR = 0x2;
   private static final String TOO_SLOW =
       "The watch fell too far behind the stream of changes and was closed; list again to resume.";
 
@@ -96,7 +116,7 @@ final class WatchHandler {
     if (websocket) {
       request.routing().request().toWebSocket()
           .onFailure(failure -> request.routing().fail(ApiException.badRequest("websocket upgrade failed: " + failure.getMessage())))
-          .onSuccess(ws -> new Stream(request, as, params, options, timeout, new WebSocketSink(ws)).start());
+          .onSuccess(ws -> new Stream(request, as, params, options, timeout, new WebSocketSink(ws), null).start());
     } else {
       HttpServerResponse response = request.routing().response();
       response.setStatusCode(200).putHeader("Content-Type", as.contentType())
@@ -107,7 +127,10 @@ final class WatchHandler {
       }
       // Headers go out now: a client waits for them before reading events, and there may be none for a while.
       response.writeHead();
-      new Stream(request, as, params, options, timeout, new ResponseSink(response)).start();
+      StreamProgress progress = request.routing().request().version() == HttpVersion.HTTP_2
+          ? StreamProgress.open(request.routing().request().connection(), STALL_MILLIS * 1_000_000L, System.nanoTime())
+          : null;
+      new Stream(request, as, params, options, timeout, new ResponseSink(response), progress).start();
     }
   }
 
@@ -149,7 +172,8 @@ final class WatchHandler {
 
   /** Where a watch's events go. */
   private interface Sink {
-    void write(Buffer event);
+    /** Writes; the future completes when the bytes have gone out. */
+    Future<Void> write(Buffer event);
 
     /** Whether one write may carry several events (a byte stream), or each must be its own message. */
     boolean batches();
@@ -157,6 +181,15 @@ final class WatchHandler {
     boolean full();
 
     void end();
+
+    /** Ends the stream at once, without what is queued (an HTTP/2 stream is reset). */
+    void abort();
+
+    /** What the transport holds for the stream, for a log line. */
+    String state();
+
+    /** Repairs a missed writability change of an HTTP/2 stream; whether there was one. */
+    boolean nudge();
 
     boolean closed();
 
@@ -173,8 +206,8 @@ final class WatchHandler {
     }
 
     @Override
-    public void write(Buffer event) {
-      response.write(event);
+    public Future<Void> write(Buffer event) {
+      return response.write(event);
     }
 
     @Override
@@ -192,6 +225,23 @@ final class WatchHandler {
       if (!response.ended() && !response.closed()) {
         response.end();
       }
+    }
+
+    @Override
+    public void abort() {
+      if (!response.closed()) {
+        response.reset(INTERNAL_ERROR);
+      }
+    }
+
+    @Override
+    public String state() {
+      return Http2StreamState.describe(response);
+    }
+
+    @Override
+    public boolean nudge() {
+      return Http2StreamState.nudge(response);
     }
 
     @Override
@@ -218,8 +268,8 @@ final class WatchHandler {
     }
 
     @Override
-    public void write(Buffer event) {
-      socket.writeTextMessage(event.toString(java.nio.charset.StandardCharsets.UTF_8));
+    public Future<Void> write(Buffer event) {
+      return socket.writeTextMessage(event.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override
@@ -237,6 +287,23 @@ final class WatchHandler {
       if (!socket.isClosed()) {
         socket.close((short) 1000);
       }
+    }
+
+    @Override
+    public void abort() {
+      if (!socket.isClosed()) {
+        socket.close((short) 1011);
+      }
+    }
+
+    @Override
+    public String state() {
+      return "a WebSocket";
+    }
+
+    @Override
+    public boolean nudge() {
+      return false;
     }
 
     @Override
@@ -286,16 +353,21 @@ final class WatchHandler {
     private long deadlineTimer = -1;
     private long bookmarkTimer = -1;
     private long recheckTimer = -1;
+    /** Whether its writes go out, for an HTTP/2 stream; null otherwise. */
+    private final StreamProgress progress;
+    private long checkTimer = -1;
+    private boolean stalled;
     private Runnable unregister = () -> { };
 
     Stream(ResourceRequest request, MediaTypes.Representation as, ReadParams params, WatchOptions options,
-        Duration timeout, Sink sink) {
+        Duration timeout, Sink sink, StreamProgress progress) {
       this.request = request;
       this.as = as;
       this.params = params;
       this.options = options;
       this.timeout = timeout;
       this.sink = sink;
+      this.progress = progress;
       this.context = request.routing().vertx().getOrCreateContext();
       this.lastRevision = options.revision();
     }
@@ -409,7 +481,9 @@ final class WatchHandler {
       }
       if (finished) {
         pending.clear();
-      } else if (sink.full() && !pending.isEmpty() && recheckTimer < 0) {
+        return;
+      }
+      if (sink.full() && !pending.isEmpty() && recheckTimer < 0) {
         // The sink's drain handler resumes; as it may not be called for every way a queue fills (an HTTP/2 stream
         // also waits for its connection), the queue is looked at again shortly too.
         recheckTimer = api.vertx().setTimer(RECHECK_FULL_MILLIS, id -> {
@@ -418,6 +492,54 @@ final class WatchHandler {
         });
       }
       // Otherwise an event queued during this run has scheduled the next one.
+    }
+
+    /**
+     * Looks at an HTTP/2 stream with a write waiting, every {@link #CHECK_MILLIS} while one waits. A write that has
+     * waited that long, none of the stream's writes going out, has the stream checked for a missed writability change
+     * (Netty has the stream writable, Vert.x still waits: BENCHMARKS.md, finding 8), which is repaired: Vert.x writes
+     * what it holds, and what waits here follows. A stream stalled for {@link #STALL_MILLIS} is reset.
+     */
+    private void check() {
+      checkTimer = -1;
+      if (finished) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (progress.stalled(now)) {
+        stall(now);
+        return;
+      }
+      if (progress.quietFor(now) >= CHECK_MILLIS * 1_000_000L && sink.nudge()) {
+        long nudges = NUDGES.incrementAndGet();
+        if (Long.bitCount(nudges) == 1) { // the 1st, 2nd, 4th, 8th... in this server
+          LOG.info("told a watch stream of {} that it is writable, which Vert.x had missed for {} ms ({} streams so "
+              + "far; see BENCHMARKS.md finding 8)", request.definition().names().plural(),
+              progress.quietFor(now) / 1_000_000, nudges);
+        }
+        scheduleDrain();
+      }
+      armCheck();
+    }
+
+    private void armCheck() {
+      if (checkTimer < 0 && progress.waiting()) {
+        checkTimer = api.vertx().setTimer(CHECK_MILLIS, id -> check());
+      }
+    }
+
+    /**
+     * Ends a stream that the server no longer writes to while its connection goes on: what is queued cannot go out
+     * (an ERROR event would wait behind it too), so the stream is reset and the client watches again from the last
+     * resourceVersion it got.
+     */
+    private void stall(long now) {
+      LOG.warn("reset an HTTP/2 watch stream of {} ({} events waiting): none of its writes went out for {} ms while "
+          + "other streams of its connection wrote (a stalled stream, see BENCHMARKS.md finding 8); {}",
+          request.definition().names().plural(), pending.size(), progress.quietFor(now) / 1_000_000, sink.state());
+      stalled = true;
+      finish();
+      pending.clear();
     }
 
     /** Writes {@code lines} ({@code bytes} in all) in one write: one buffer of that size, each line copied once. */
@@ -433,7 +555,12 @@ final class WatchHandler {
       for (Line line : lines) {
         line.appendTo(buffer);
       }
-      sink.write(buffer);
+      Future<Void> written = sink.write(buffer);
+      if (progress != null) {
+        progress.sent(System.nanoTime());
+        written.onComplete(done -> progress.done(done.succeeded(), System.nanoTime()));
+        armCheck();
+      }
     }
 
     private void close(StorageException error) {
@@ -495,10 +622,20 @@ final class WatchHandler {
       if (recheckTimer >= 0) {
         api.vertx().cancelTimer(recheckTimer);
       }
+      if (checkTimer >= 0) {
+        api.vertx().cancelTimer(checkTimer);
+      }
       if (watch != null) {
         watch.close();
       }
-      sink.end();
+      if (progress != null) {
+        progress.close();
+      }
+      if (stalled) {
+        sink.abort();
+      } else {
+        sink.end();
+      }
     }
   }
 }

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WatchStreamTest {
   private static final String NOTES = "/apis/test.revisor.io/v1/namespaces/%s/notes";
-  /** Notes: any content, so that an object may be large. */
-  private static final String DEFINITIONS = """
+  /** Notes: any content, so that an object may be large (also the kind of {@link WatchStallTest}). */
+  static final String DEFINITIONS = """
       apiVersion: apiextensions.k8s.io/v1
       kind: CustomResourceDefinition
       metadata: {name: notes.test.revisor.io}
