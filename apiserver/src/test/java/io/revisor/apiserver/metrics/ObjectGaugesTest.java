@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -165,10 +166,15 @@ class ObjectGaugesTest {
   void aFailedRefreshKeepsTheLastFigures() throws Exception {
     create(DASHBOARDS, "team-a", "one");
     AtomicBoolean down = new AtomicBoolean();
+    AtomicInteger reads = new AtomicInteger();
     ResourceStore flaky = (ResourceStore) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {ResourceStore.class}, (proxy, method, args) -> {
-          if (method.getName().equals("stats") && down.get()) {
-            return CompletableFuture.failedFuture(new StorageException(StorageErrorCode.UNAVAILABLE, "etcd is down"));
+          if (method.getName().equals("stats")) {
+            reads.incrementAndGet();
+            if (down.get()) {
+              return CompletableFuture.failedFuture(
+                  new StorageException(StorageErrorCode.UNAVAILABLE, "etcd is down"));
+            }
           }
           try {
             return method.invoke(store, args);
@@ -177,6 +183,9 @@ class ObjectGaugesTest {
           }
         });
     gauges = ObjectGauges.start(flaky, SERVED, registry, false, Duration.ofHours(1));
+    // The refresh at start runs on the gauges' own thread; once it has begun, refresh() waits for it to end. Had it
+    // run after the second create, it would have counted two before storage went down.
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> reads.get() > 0);
     assertThat(gauges.refresh()).isTrue();
     create(DASHBOARDS, "team-a", "two");
     down.set(true);

@@ -98,6 +98,10 @@ final class EtcdKvStoreImpl implements EtcdKvStore {
         .endpoints(options.endpoints().stream().map(URI::create).toArray(URI[]::new))
         .connectTimeout(options.connectTimeout())
         .maxInboundMessageSize(options.maxInboundMessageSize())
+        // Ping only while calls are open: etcd counts a ping on a connection without streams as abuse and, after
+        // two, closes it with GOAWAY too_many_pings (jetcd's default pings idle connections too).
+        .keepaliveTime(options.keepaliveTime())
+        .keepaliveWithoutCalls(false)
         // Without this, a call made while etcd is down waits for a connection for ever.
         .waitForReady(false)
         // Retries are decided here, per operation; jetcd would also retry writes on some errors.

@@ -19,6 +19,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param maxInboundMessageSize the largest response accepted, in bytes (gRPC's default of 4 MiB is too small
  *     for large lists)
  * @param retry how safe calls are retried
+ * @param keepaliveTime how long a connection with calls open (watches) may be silent before the client pings etcd;
+ *     an idle connection is not pinged (etcd answers pings without open calls with {@code GOAWAY too_many_pings}),
+ *     as kube-apiserver's etcd client does
  * @param scheduler runs backoff delays and timeouts; null: the store owns a daemon scheduler (shut down on close).
  *     An injected scheduler is not shut down by the store.
  */
@@ -31,10 +34,12 @@ public record EtcdKvStoreOptions(
     Duration connectTimeout,
     int maxInboundMessageSize,
     Retry retry,
+    Duration keepaliveTime,
     ScheduledExecutorService scheduler) {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 64 << 20;
+  public static final Duration DEFAULT_KEEPALIVE_TIME = Duration.ofSeconds(30);
 
   public EtcdKvStoreOptions {
     endpoints = List.copyOf(endpoints);
@@ -50,6 +55,7 @@ public record EtcdKvStoreOptions(
       throw new IllegalArgumentException("maxInboundMessageSize must be positive");
     }
     Objects.requireNonNull(retry, "retry");
+    requirePositive(keepaliveTime, "keepaliveTime");
   }
 
   /** Defaults for everything but the endpoints. */
@@ -116,6 +122,7 @@ public record EtcdKvStoreOptions(
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private Retry retry = Retry.DEFAULT;
+    private Duration keepaliveTime = DEFAULT_KEEPALIVE_TIME;
     private ScheduledExecutorService scheduler;
 
     private Builder() {}
@@ -157,6 +164,12 @@ public record EtcdKvStoreOptions(
       return this;
     }
 
+    /** gRPC pings no more often than every 10 s: shorter times act as 10 s. */
+    public Builder keepaliveTime(Duration keepaliveTime) {
+      this.keepaliveTime = keepaliveTime;
+      return this;
+    }
+
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = scheduler;
       return this;
@@ -164,7 +177,7 @@ public record EtcdKvStoreOptions(
 
     public EtcdKvStoreOptions build() {
       return new EtcdKvStoreOptions(endpoints, caFile, certFile, keyFile, requestTimeout, connectTimeout,
-          maxInboundMessageSize, retry, scheduler);
+          maxInboundMessageSize, retry, keepaliveTime, scheduler);
     }
   }
 }
