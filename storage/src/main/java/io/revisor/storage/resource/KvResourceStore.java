@@ -802,7 +802,8 @@ final class KvResourceStore implements ResourceStore {
   /**
    * Every mutation writes a counter shard of its scope in its own transaction (see {@link #commit}), and so did the
    * stores before counters with their scope's marker: the counter keys of {@code type} modified after
-   * {@code sinceRevision} tell its latest change since. One small keys-only read, whatever the number of objects.
+   * {@code sinceRevision} tell its latest change since. One keys-only read, whatever the number of objects; etcd reads
+   * every counter key of the type to filter them, so its cost grows with the namespaces and shards in use.
    */
   @Override
   public CompletionStage<Freshness> freshness(ResourceType type, long sinceRevision) {
