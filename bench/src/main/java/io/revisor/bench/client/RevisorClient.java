@@ -106,13 +106,18 @@ public final class RevisorClient implements AutoCloseable {
   private <T> CompletionStage<T> onLane(int lane, Function<HttpClientAgent, Future<T>> exchange) {
     Connection connection = connections.get(Math.floorMod(lane, connections.size()));
     Promise<T> result = connection.context().promise();
-    connection.context().runOnContext(v -> {
+    Runnable start = () -> {
       try {
         exchange.apply(connection.agent()).onComplete(result);
       } catch (RuntimeException e) {
         result.tryFail(e);
       }
-    });
+    };
+    if (Vertx.currentContext() == connection.context()) {
+      start.run(); // a caller reacting to an answer of this connection: no need to queue a task
+    } else {
+      connection.context().runOnContext(v -> start.run());
+    }
     return result.future().toCompletionStage();
   }
 
