@@ -1,6 +1,7 @@
 package io.revisor.storage.resource;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -71,15 +72,8 @@ final class VersionRecord {
   }
 
   private boolean startsWith(byte[] json, int at, byte[] prefix) {
-    if (at + prefix.length > spliceAt + spliceLength) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (json[at + i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
+    int end = at + prefix.length;
+    return end <= spliceAt + spliceLength && Arrays.equals(json, at, end, prefix, 0, prefix.length);
   }
 
   private static String shared(String user) {
